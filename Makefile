@@ -1,0 +1,58 @@
+# Gridwork: `make run` serves the app with demo data, `make test` runs the suite.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 5000
+FLASK := .venv/bin/flask --app wsgi
+DATABASE ?= sqlite
+
+.PHONY: run test lint bench system-deps translations clean-venv
+
+.venv/bin/python:
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --upgrade pip
+
+.venv/.runtime: requirements.txt | .venv/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+.venv/.dev: requirements-dev.txt .venv/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian libraries that WeasyPrint needs (and, for tests, Chromium, a CJK font, poppler).
+system-deps:
+	@bash scripts/system-deps.sh runtime
+
+translations: .venv/.runtime
+	@.venv/bin/pybabel compile --use-fuzzy -q -d webapp/translations
+
+run: system-deps translations
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --scale small
+	@echo "Gridwork on http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The suite on SQLite; then on PostgreSQL too when TEST_DATABASE_URL is set.
+test: .venv/.dev translations
+	@bash scripts/system-deps.sh test
+	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  GRIDWORK_TEST_DATABASE=postgres $(PY) -m pytest $(PYTEST_ARGS); \
+	fi
+
+lint: .venv/.dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check . || true
+
+# Benchmarks print one JSON line per figure; DATABASE=postgres runs them on PostgreSQL.
+bench: .venv/.dev translations system-deps
+	$(PY) -m bench --database $(DATABASE)
+
+# Refresh the catalogs after changing strings in code or templates.
+messages: .venv/.runtime
+	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o webapp/translations/messages.pot .
+	.venv/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+
+clean-venv:
+	rm -rf .venv

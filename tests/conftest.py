@@ -1,0 +1,188 @@
+"""Fixtures: an app on SQLite (or on PostgreSQL with GRIDWORK_TEST_DATABASE=postgres), an
+emptied database per test, a small grid tree with one worker of every role, and login_as()."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import text
+
+from webapp import create_app
+from webapp.extensions import db, limiter
+from webapp.models import Grid, Household, Resident, Worker
+
+PASSWORD = "secret-pass-1"
+
+
+def database_url(tmp_path_factory) -> str:
+    if os.environ.get("GRIDWORK_TEST_DATABASE") == "postgres":
+        url = os.environ["TEST_DATABASE_URL"]
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def db_url(tmp_path_factory) -> str:
+    return database_url(tmp_path_factory)
+
+
+def make_app(db_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "WTF_CSRF_ENABLED": False,
+        # The limiter stays on (Flask-Limiter binds to one app); tests that check it lower this.
+        "RATELIMIT_LOGIN": "1000 per minute",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # scrypt is right for production and far too slow for a fixture run per test.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(db_url):
+    app = make_app(db_url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts from empty tables (only when it uses the database)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@dataclass
+class Tree:
+    """Two branches: A (the worker's own) and B (someone else's), under one root."""
+
+    root: Grid
+    township: Grid
+    community: Grid
+    grid_a: Grid
+    micro_a: Grid
+    grid_b: Grid
+    micro_b: Grid
+    household_a: Household
+    household_b: Household
+    resident_a: Resident
+    resident_b: Resident
+    admin: Worker
+    supervisor_a: Worker
+    worker_a: Worker
+    worker_b: Worker
+
+
+def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
+    grid = Grid(parent=parent, level=level, name=name, code=code, kind=kind)
+    db.session.add(grid)
+    db.session.flush()
+    grid.path = grid.compute_path()
+    return grid
+
+
+def add_worker(name: str, phone: str, role: str, scope: Grid) -> Worker:
+    worker = Worker(name=name, phone=phone, role=role, scope=scope)
+    worker.set_password(PASSWORD)
+    db.session.add(worker)
+    return worker
+
+
+def add_household(grid: Grid, address: str, id_number: str, name: str = "张三") -> Household:
+    household = Household(grid=grid, address=address, phone="13811112222", member_count=1)
+    resident = Resident(
+        household=household,
+        name=name,
+        gender="M",
+        birth_year=1990,
+        id_number=id_number,
+        phone="13912345678",
+        tags=[],
+    )
+    db.session.add_all([household, resident])
+    return household
+
+
+@pytest.fixture
+def tree(app) -> Tree:
+    with app.app_context():
+        root = add_grid(None, 0, "开发区", "Z")
+        township = add_grid(root, 1, "江南街道", "T1")
+        community = add_grid(township, 2, "湖海塘社区", "C1")
+        grid_a = add_grid(community, 3, "第一网格", "GA")
+        micro_a = add_grid(grid_a, 4, "1幢1单元", "MA", "stairwell")
+        grid_b = add_grid(community, 3, "第二网格", "GB")
+        micro_b = add_grid(grid_b, 4, "9幢2单元", "MB", "stairwell")
+        household_a = add_household(micro_a, "1幢1单元101室", "330702199001011237", "张三")
+        household_b = add_household(micro_b, "9幢2单元202室", "330702198502022247", "李四")
+        admin = add_worker("管理员", "13900000001", "admin", root)
+        supervisor_a = add_worker("王主任", "13900000002", "supervisor", grid_a)
+        worker_a = add_worker("赵网格", "13900000003", "worker", micro_a)
+        worker_b = add_worker("钱网格", "13900000004", "worker", micro_b)
+        objects = Tree(
+            root,
+            township,
+            community,
+            grid_a,
+            micro_a,
+            grid_b,
+            micro_b,
+            household_a,
+            household_b,
+            household_a.residents[0],
+            household_b.residents[0],
+            admin,
+            supervisor_a,
+            worker_a,
+            worker_b,
+        )
+        db.session.commit()
+        # Tests read ids, names and paths after this session is gone: load them now.
+        for obj in vars(objects).values():
+            db.session.refresh(obj)
+        db.session.expunge_all()
+        return objects
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign the test client in as `worker`."""
+
+    def login(worker: Worker, password: str = PASSWORD):
+        response = client.post("/login", data={"phone": worker.phone, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return login

@@ -1,0 +1,165 @@
+"""No route leaks: the scope matrix is built from app.url_map, so a route added later is
+covered without anyone remembering to add it here."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import create_app
+
+# Routes anyone may open without signing in (public contracts and the sign-in itself).
+PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static"}
+# Routes only an administrator may use.
+ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
+# Routes for admins and supervisors; a field worker gets 403.
+MANAGER_ONLY = {
+    "households.new",
+    "households.edit",
+    "households.deactivate",
+    "households.activate",
+    "residents.new",
+    "residents.edit",
+    "residents.deactivate",
+    "residents.reveal",
+    "workers.index",
+    "workers.show",
+    "workers.new",
+    "workers.edit",
+    "workers.deactivate",
+    "workers.activate",
+}
+
+
+def _rules():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield pytest.param(rule, method, id=f"{method} {rule.rule}")
+
+
+RULES = list(_rules())
+
+
+def url_for_other_grid(rule, tree) -> str:
+    """Fill every URL argument with the id of an object that lives in grid B."""
+    objects_in_b = {
+        "grid_id": tree.micro_b.id,
+        "household_id": tree.household_b.id,
+        "resident_id": tree.resident_b.id,
+        "worker_id": tree.worker_b.id,
+        "code": "en",
+    }
+    missing = rule.arguments - objects_in_b.keys()
+    assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
+    url = rule.rule
+    for name in rule.arguments:
+        url = url.replace(f"<int:{name}>", str(objects_in_b[name])).replace(
+            f"<{name}>", str(objects_in_b[name])
+        )
+    return url
+
+
+def _call(client, method: str, url: str):
+    return client.open(url, method=method, data={})
+
+
+def test_every_route_is_classified():
+    """A new route must be declared public, admin-only, manager-only or for every worker."""
+    endpoints = {rule.values[0].endpoint for rule in RULES}
+    known = (
+        PUBLIC
+        | ADMIN_ONLY
+        | MANAGER_ONLY
+        | {
+            "main.index",
+            "auth.logout",
+            "grids.index",
+            "grids.show",
+            "households.show",
+        }
+    )
+    assert endpoints <= known, f"classify {endpoints - known} in tests/test_scope.py"
+
+
+@pytest.mark.parametrize("rule, method", RULES)
+def test_anonymous_is_sent_to_sign_in(rule, method, tree, client):
+    """Anonymous users are redirected to /login everywhere except on the public routes."""
+    response = _call(client, method, url_for_other_grid(rule, tree))
+    if rule.endpoint in PUBLIC:
+        assert response.status_code != 302 or "/login" not in response.headers.get("Location", "")
+    else:
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("rule, method", RULES)
+def test_supervisor_of_a_gets_404_for_objects_of_b(rule, method, tree, login_as):
+    """A supervisor of grid A (who passes every role check but the admin's) gets 404 for B."""
+    if rule.endpoint in PUBLIC or not rule.arguments - {"code"}:
+        pytest.skip("no object in the URL")
+    client = login_as(tree.supervisor_a)
+    response = _call(client, method, url_for_other_grid(rule, tree))
+    expected = 403 if rule.endpoint in ADMIN_ONLY else 404
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("rule, method", RULES)
+def test_worker_of_a_never_reaches_b_or_admin_pages(rule, method, tree, login_as):
+    """A field worker of grid A gets 404 for B's objects and 403 for admin and manager pages."""
+    if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":
+        pytest.skip("public or harmless")
+    client = login_as(tree.worker_a)
+    response = _call(client, method, url_for_other_grid(rule, tree))
+    if rule.endpoint in ADMIN_ONLY | MANAGER_ONLY:
+        assert response.status_code == 403
+    elif rule.arguments:
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 302)
+
+
+def test_worker_sees_only_own_branch_in_lists(tree, login_as):
+    """The supervisor's worker list holds grid A's workers, not grid B's."""
+    client = login_as(tree.supervisor_a)
+    page = client.get("/workers/").get_data(as_text=True)
+    assert tree.worker_a.name in page
+    assert tree.worker_b.name not in page
+    assert tree.admin.name not in page
+
+
+def test_supervisor_cannot_place_a_worker_outside_the_subtree(tree, login_as):
+    """A grid code of another branch is unknown to a supervisor: a message, nothing saved."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        "/workers/new",
+        data={
+            "name": "新人",
+            "phone": "13700000009",
+            "password": "long-enough",
+            "role": "worker",
+            "scope_code": "MB",
+            "employment": "part_time",
+        },
+    )
+    assert response.status_code == 422
+    assert "MB" in response.get_data(as_text=True)
+    assert "共 0 名" in client.get("/workers/?q=13700000009").get_data(as_text=True)
+
+
+def test_supervisor_cannot_make_an_admin(tree, login_as):
+    """Only admins make admins."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        "/workers/new",
+        data={
+            "name": "新人",
+            "phone": "13700000009",
+            "password": "long-enough",
+            "role": "admin",
+            "scope_code": "GA",
+            "employment": "part_time",
+        },
+    )
+    assert response.status_code == 422

@@ -1,0 +1,21 @@
+"""The app's notion of "now": China Standard Time, stored as naive datetimes.
+
+The whole country keeps one time zone and the office's day (today's list, the daily report)
+starts at local midnight, so local wall-clock time is what every query compares against.
+Tests freeze the clock by monkeypatching `now`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> datetime:
+    return datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> date:
+    return now().date()

@@ -1,0 +1,81 @@
+"""Configuration read from the environment, with defaults that run on a laptop."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    """Where per-installation files live (SQLite database, generated secret key)."""
+    return Path(os.environ.get("GRIDWORK_INSTANCE", ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SECRET_KEY, or a random key made once and kept under instance/.
+
+    A constant in code would let anyone who reads the repository forge sessions; a key made
+    anew at each start would sign every user out on restart and break several app servers.
+    """
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: when two processes start together, the second reads the first one's key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'gridwork.sqlite'}"
+    # Heroku-style URLs and bare postgresql:// would pick psycopg2; we ship psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings for one app instance; create_app(config) can override any of them."""
+
+    def __init__(self) -> None:
+        instance = instance_path()
+        self.SECRET_KEY = _secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = database_url(instance)
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        # Behind HTTPS the cookie must never travel in clear; set on by the proxy deployment.
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
+
+        self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
+        self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+        self.RATELIMIT_HEADERS_ENABLED = True
+
+        self.BABEL_DEFAULT_LOCALE = "zh"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = {"zh": "中文", "en": "English"}
+
+        self.PAGE_SIZE = 50
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,78 @@
+"""The grid browser's selects: children of a node with their counts, in one grouped query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import STATUSES, Grid, Household, in_subtree
+
+
+@dataclass
+class Counts:
+    households: int = 0
+    residents: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+    def add(self, status: str, households: int, residents: int) -> None:
+        self.households += households
+        self.residents += residents
+        self.by_status[status] += households
+
+
+def _grouped_counts(node: Grid, prefix_length: int) -> dict[str, Counts]:
+    """Households and residents under `node`, per status, grouped by a path prefix.
+
+    With prefix_length = the child prefix length, each group is one child's subtree.
+    """
+    child = func.substr(Grid.path, 1, prefix_length).label("child")
+    stmt = (
+        select(
+            child,
+            Household.status,
+            func.count(),
+            func.coalesce(func.sum(Household.member_count), 0),
+        )
+        .select_from(Grid)
+        .join(Household, Household.grid_id == Grid.id)
+        .where(in_subtree(Grid.path, node.path), Household.active)
+        .group_by(child, Household.status)
+    )
+    counts: dict[str, Counts] = {}
+    for prefix, status, households, residents in db.session.execute(stmt):
+        counts.setdefault(prefix, Counts()).add(status, households, int(residents))
+    return counts
+
+
+def subtree_totals(node: Grid) -> Counts:
+    """Totals for the whole subtree of `node`."""
+    return _grouped_counts(node, len(node.path)).get(node.path, Counts())
+
+
+def children_with_counts(node: Grid) -> tuple[list[tuple[Grid, Counts]], Counts]:
+    """The active children of `node`, each with its subtree's counts, and their total."""
+    children = db.session.scalars(
+        select(Grid).where(Grid.parent_id == node.id, Grid.active).order_by(Grid.code)
+    ).all()
+    counts = _grouped_counts(node, node.child_prefix_length()) if children else {}
+    rows = [(child, counts.get(child.path, Counts())) for child in children]
+    total = Counts()
+    for _child, c in rows:
+        for status, n in c.by_status.items():
+            total.by_status[status] += n
+        total.households += c.households
+        total.residents += c.residents
+    return rows, total
+
+
+def households_of(micro_grid: Grid) -> list[Household]:
+    """The active households of one micro-grid, in address order."""
+    return list(
+        db.session.scalars(
+            select(Household)
+            .where(Household.grid_id == micro_grid.id, Household.active)
+            .order_by(Household.address, Household.id)
+        )
+    )

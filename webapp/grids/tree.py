@@ -1,0 +1,90 @@
+"""Changing the shape of the grid tree: add a node, move a subtree, deactivate a node."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import String, func, literal, select, update
+
+from ..extensions import db
+from ..models import MICRO_LEVEL, Grid, Household, in_subtree
+from ..models.grid import SEGMENT
+
+
+class TreeError(ValueError):
+    """A change that would break the tree; the message is for the user."""
+
+
+def code_taken(code: str, except_id: int | None = None) -> bool:
+    stmt = select(Grid.id).where(Grid.code == code)
+    if except_id is not None:
+        stmt = stmt.where(Grid.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
+def add_child(parent: Grid, name: str, code: str, kind: str | None) -> Grid:
+    """Create a node one level below `parent` (flushed, path set; the caller commits)."""
+    if parent.level >= MICRO_LEVEL:
+        raise TreeError(_("A micro-grid is the lowest level; it has no children."))
+    if code_taken(code):
+        raise TreeError(_("The code %(code)s is already used.", code=code))
+    level = parent.level + 1
+    node = Grid(
+        parent=parent,
+        level=level,
+        name=name,
+        code=code,
+        kind=kind if level == MICRO_LEVEL else None,
+    )
+    if level == MICRO_LEVEL and not kind:
+        raise TreeError(_("Choose the kind of micro-grid."))
+    db.session.add(node)
+    db.session.flush()
+    node.path = node.compute_path()
+    return node
+
+
+def move(node: Grid, new_parent: Grid) -> None:
+    """Hang `node` and its subtree under `new_parent`, rewriting the subtree's paths at once."""
+    if new_parent.id == node.id or node.contains(new_parent):
+        raise TreeError(_("A node cannot be moved under itself or one of its own descendants."))
+    if new_parent.level != node.level - 1:
+        raise TreeError(
+            _(
+                "The new parent must be one level up (%(level)s).",
+                level=Grid(level=node.level - 1).level_label,
+            )
+        )
+    old_path = node.path
+    new_path = new_parent.path + old_path[-SEGMENT:]
+    # One UPDATE for the whole subtree: the fixed-width segments make the suffix after the old
+    # prefix the same under the new parent.
+    db.session.execute(
+        update(Grid)
+        .where(in_subtree(Grid.path, old_path))
+        .values(path=literal(new_path, String).concat(func.substr(Grid.path, len(old_path) + 1)))
+        .execution_options(synchronize_session=False)
+    )
+    node.parent = new_parent
+    db.session.flush()
+    db.session.expire_all()
+
+
+def blockers_to_deactivate(node: Grid) -> str | None:
+    """Why `node` cannot be deactivated yet, or None.
+
+    Counting a deactivated node's households would make the browser's totals disagree with its
+    rows, so a node must be emptied (households and children moved or deactivated) first.
+    """
+    children = db.session.scalar(select(func.count()).where(Grid.parent_id == node.id, Grid.active))
+    if children:
+        return _(
+            "It still has %(n)d active child nodes. Move or deactivate them first.", n=children
+        )
+    households = db.session.scalar(
+        select(func.count()).where(Household.grid_id == node.id, Household.active)
+    )
+    if households:
+        return _(
+            "It still has %(n)d active households. Move or deactivate them first.", n=households
+        )
+    return None

@@ -1,0 +1,71 @@
+"""Chinese resident ID numbers (GB 11643-1999) and mobile numbers: checking and masking."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_ID_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
+_PHONE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def id_check_char(first17: str) -> str:
+    """The 18th character of an ID number whose first 17 digits are given."""
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def normalize_id_number(value: str) -> str:
+    return value.strip().upper().replace(" ", "")
+
+
+def is_valid_id_number(value: str) -> bool:
+    """True for an 18-character ID number with a real birth date and a correct check character."""
+    if not _ID_SHAPE.match(value):
+        return False
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    if born.year < 1900 or born > date.today():
+        return False
+    return id_check_char(value[:17]) == value[17]
+
+
+def birth_year_of(id_number: str) -> int:
+    return int(id_number[6:10])
+
+
+def gender_of(id_number: str) -> str:
+    """The 17th digit is odd for men and even for women."""
+    return "M" if int(id_number[16]) % 2 else "F"
+
+
+def is_valid_phone(value: str) -> bool:
+    """A mainland mobile number: 11 digits starting 13–19."""
+    return bool(_PHONE_SHAPE.match(value))
+
+
+def mask_id_number(value: str | None) -> str:
+    """330702199001011234 → 330702********1234: region kept, birth date hidden."""
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """13812345678 → 138****5678."""
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """张三丰 → 张*丰, 张三 → 张*: enough to recognise, not enough to look someone up."""
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

@@ -1,0 +1,47 @@
+"""Home page, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import public
+from ..extensions import db
+from ..grids.queries import subtree_totals
+from ..htmx import render
+from . import bp
+
+
+@bp.get("/")
+def index():
+    """The signed-in worker's start page: their area at a glance."""
+    scope = current_user.scope
+    return render("main/index.html", scope=scope, totals=subtree_totals(scope))
+
+
+@bp.get("/lang/<code>")
+@public
+def set_language(code: str):
+    """Switch between Chinese and English; back to the page the user was on."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    target = request.args.get("next", "")
+    # Only local paths: an open redirect would let a phishing link borrow our domain.
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """200 'ok' when the database answers, 503 otherwise (for the load balancer)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "database unavailable", 503, {"Content-Type": "text/plain"}
+    return "ok", 200, {"Content-Type": "text/plain"}

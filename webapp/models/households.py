@@ -1,0 +1,102 @@
+"""Households (户) and the residents (人) who live in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from .grid import Grid
+
+# The four-colour warning (四色预警) plus the district's early light-yellow warning (浅黄预警),
+# from most to least serious: lists and counts keep this order.
+STATUSES = {
+    "red": _l("Red"),
+    "orange": _l("Orange"),
+    "yellow": _l("Yellow"),
+    "light_yellow": _l("Light yellow"),
+    "green": _l("Green"),
+}
+GENDERS = {"M": _l("Male"), "F": _l("Female")}
+RESIDENT_TAGS = {
+    "returnee": _l("Returnee"),
+    "key_person": _l("Key person"),
+    "elderly_alone": _l("Elderly living alone"),
+    "home_observation": _l("Home observation"),
+}
+
+
+class Household(db.Model):
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    address: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    status: Mapped[str] = mapped_column(String(12), default="green")
+    # Kept equal to the number of active residents by the views that add or remove one: the grid
+    # browser sums it over 200,000 households instead of counting 500,000 residents per page.
+    member_count: Mapped[int] = mapped_column(default=0)
+    last_visit_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    # Optimistic locking: an UPDATE that finds another version raises StaleDataError, so two
+    # workers editing one household at once cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(default=1)
+
+    grid: Mapped[Grid] = relationship()
+    residents: Mapped[list[Resident]] = relationship(
+        back_populates="household", order_by="Resident.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('red', 'orange', 'yellow', 'light_yellow', 'green')", name="status_known"
+        ),
+        # Covers the grid browser's grouped count: per micro-grid, status and member count.
+        Index("ix_household_grid_counts", "grid_id", "active", "status", "member_count"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.address}>"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
+
+
+class Resident(db.Model):
+    __tablename__ = "resident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_year: Mapped[int]
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(11))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    origin: Mapped[str | None] = mapped_column(String(80))
+    return_date: Mapped[date | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    household: Mapped[Household] = relationship(back_populates="residents")
+
+    __table_args__ = (CheckConstraint("gender IN ('M', 'F')", name="gender_known"),)
+
+    def __repr__(self) -> str:
+        return f"<Resident {self.id}>"
+
+    @property
+    def gender_label(self) -> str:
+        return str(GENDERS[self.gender])
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return [str(RESIDENT_TAGS[t]) for t in self.tags or [] if t in RESIDENT_TAGS]

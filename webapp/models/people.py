@@ -1,0 +1,94 @@
+"""Grid workers (网格员): the people who sign in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..clock import now
+from ..extensions import db
+from .grid import Grid
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "supervisor": _l("Supervisor"),
+    "worker": _l("Grid worker"),
+}
+EMPLOYMENT = {"full_time": _l("Full-time"), "part_time": _l("Part-time")}
+WORKER_TAGS = {
+    "party_member": _l("Party member"),
+    "militia": _l("Militia"),
+    "teacher": _l("Teacher"),
+    "volunteer": _l("Volunteer"),
+}
+POSITIONS = {
+    "grid_leader": _l("Grid leader"),
+    "micro_leader": _l("Micro-grid leader"),
+    "floor_leader": _l("Floor leader"),
+    "unit_leader": _l("Unit leader"),
+}
+
+
+class Worker(UserMixin, db.Model):
+    __tablename__ = "worker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str] = mapped_column(String(11), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(12), default="worker")
+    scope_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    employment: Mapped[str] = mapped_column(String(12), default="part_time")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    positions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    scope: Mapped[Grid] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (Index("ix_worker_scope_active", "scope_id", "active"),)
+
+    def __repr__(self) -> str:
+        return f"<Worker {self.phone} {self.role}>"
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_manage(self) -> bool:
+        """Admins and supervisors manage workers, households and residents in their subtree."""
+        return self.role in ("admin", "supervisor")
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLES[self.role])
+
+    @property
+    def employment_label(self) -> str:
+        return str(EMPLOYMENT[self.employment])
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return [str(WORKER_TAGS[t]) for t in self.tags or [] if t in WORKER_TAGS]
+
+    @property
+    def position_labels(self) -> list[str]:
+        return [str(POSITIONS[p]) for p in self.positions or [] if p in POSITIONS]

@@ -1,0 +1,61 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..forms import CheckboxesField, choices, mobile_phone, strip
+from ..identity import is_valid_id_number, normalize_id_number
+from ..models import RESIDENT_TAGS
+
+
+def _id_number(form, field) -> None:
+    if field.data and not is_valid_id_number(field.data):
+        raise ValidationError(
+            _l("This is not a valid ID number: check the 18 characters (the last may be X).")
+        )
+
+
+class ResidentForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter the name.")),
+            Length(max=40, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    id_number = StringField(
+        _l("ID number"),
+        description=_l("Gender and birth year are read from it."),
+        filters=[lambda v: normalize_id_number(v) if v else v],
+        validators=[
+            DataRequired(_l("Enter the ID number.")),
+            Length(max=18, message=_l("At most %(max)d characters.")),
+            _id_number,
+        ],
+    )
+    phone = StringField(
+        _l("Phone"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=11, message=_l("At most %(max)d characters.")),
+            mobile_phone,
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    tags = CheckboxesField(_l("Tags"), choices=choices(RESIDENT_TAGS))
+    origin = StringField(
+        _l("Returned from"),
+        filters=[strip],
+        validators=[Optional(), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+    return_date = DateField(_l("Return date"), validators=[Optional()])
+
+    def validate_origin(self, field) -> None:
+        if "returnee" in (self.tags.data or []) and not field.data:
+            raise ValidationError(_l("For a returnee, enter where they returned from."))
+
+    def validate_return_date(self, field) -> None:
+        if "returnee" in (self.tags.data or []) and not field.data:
+            raise ValidationError(_l("For a returnee, enter the return date."))

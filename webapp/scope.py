@@ -1,0 +1,134 @@
+"""The one place that limits what the signed-in worker can see and change.
+
+Every worker has a scope: one node of the grid tree. They see that node's subtree and nothing
+else. An object outside the scope answers 404, never 403, so that its existence is not revealed.
+Views load objects through the get_*_or_404 helpers here and build lists from the selects here;
+a view never filters by grid by hand. tests/test_scope.py walks every route to prove it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from .extensions import db
+from .models import Grid, Household, Resident, Worker, in_subtree
+
+F = TypeVar("F", bound=Callable)
+
+
+def scope_path() -> str:
+    """The path prefix of the current worker's subtree ('' for an admin: the whole tree)."""
+    if current_user.is_admin:
+        return ""
+    return current_user.scope.path
+
+
+def within(path_column: ColumnElement) -> ColumnElement[bool]:
+    """A WHERE clause keeping rows whose grid path lies in the current worker's subtree."""
+    return in_subtree(path_column, scope_path())
+
+
+def grids() -> Select:
+    """Active grid nodes in scope."""
+    return select(Grid).where(within(Grid.path), Grid.active)
+
+
+def households() -> Select:
+    """Active households in scope (joined to their micro-grid)."""
+    return select(Household).join(Household.grid).where(within(Grid.path), Household.active)
+
+
+def workers() -> Select:
+    """Workers whose own scope lies inside the current worker's; admins only to admins."""
+    stmt = select(Worker).join(Worker.scope).where(within(Grid.path))
+    if not current_user.is_admin:
+        stmt = stmt.where(Worker.role != "admin")
+    return stmt
+
+
+def _visible(obj_active: bool) -> bool:
+    # Managers can still open a deactivated record (to see it or bring it back); field workers
+    # only work with what is active.
+    return obj_active or current_user.can_manage
+
+
+def get_grid_or_404(grid_id: int) -> Grid:
+    grid = db.session.scalar(select(Grid).where(Grid.id == grid_id, within(Grid.path)))
+    if grid is None or not _visible(grid.active):
+        abort(404)
+    return grid
+
+
+def get_household_or_404(household_id: int) -> Household:
+    household = db.session.scalar(
+        select(Household)
+        .join(Household.grid)
+        .where(Household.id == household_id, within(Grid.path))
+    )
+    if household is None or not _visible(household.active):
+        abort(404)
+    return household
+
+
+def get_resident_or_404(resident_id: int) -> Resident:
+    resident = db.session.scalar(
+        select(Resident)
+        .join(Resident.household)
+        .join(Household.grid)
+        .where(Resident.id == resident_id, within(Grid.path))
+    )
+    if resident is None or not _visible(resident.active and resident.household.active):
+        abort(404)
+    return resident
+
+
+def get_worker_or_404(worker_id: int) -> Worker:
+    worker = db.session.scalar(workers().where(Worker.id == worker_id))
+    if worker is None:
+        abort(404)
+    return worker
+
+
+def grid_by_code(code: str) -> Grid | None:
+    """An active grid node in scope by its short code (None for unknown or out-of-scope codes)."""
+    return db.session.scalar(grids().where(Grid.code == code.strip().upper()))
+
+
+def ancestors_in_scope(grid: Grid) -> list[Grid]:
+    """The breadcrumb: the nodes from the worker's scope node down to `grid`'s parent."""
+    ids = grid.ancestor_ids[:-1]
+    if not ids:
+        return []
+    found = db.session.scalars(select(Grid).where(Grid.id.in_(ids), within(Grid.path))).all()
+    return sorted(found, key=lambda g: g.level)
+
+
+def require_manager(view: F) -> F:
+    """Admins and supervisors only; field workers get 403 (the page exists, it is not theirs)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.can_manage:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def require_admin(view: F) -> F:
+    """Administrators only: building the grid tree."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
