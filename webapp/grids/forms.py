@@ -9,7 +9,7 @@ from ..models import MICRO_KINDS
 
 class GridForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Node name"),
         filters=[strip],
         validators=[
             DataRequired(_l("Enter a name.")),
