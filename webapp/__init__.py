@@ -77,7 +77,9 @@ def _select_locale() -> str:
 def _load_user(user_id: str):
     from .models import Worker
 
-    return db.session.get(Worker, int(user_id))
+    worker = db.session.get(Worker, int(user_id))
+    # A worker deactivated by a supervisor loses every open session at the next request.
+    return worker if worker is not None and worker.active else None
 
 
 def public(view):

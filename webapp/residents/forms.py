@@ -52,10 +52,15 @@ class ResidentForm(FlaskForm):
     )
     return_date = DateField(_l("Return date"), validators=[Optional()])
 
-    def validate_origin(self, field) -> None:
-        if "returnee" in (self.tags.data or []) and not field.data:
-            raise ValidationError(_l("For a returnee, enter where they returned from."))
-
-    def validate_return_date(self, field) -> None:
-        if "returnee" in (self.tags.data or []) and not field.data:
-            raise ValidationError(_l("For a returnee, enter the return date."))
+    def validate(self, extra_validators=None) -> bool:
+        # Optional() stops a field's own validators when it is empty, so the rule "a returnee
+        # needs where from and when" is checked here, across fields.
+        valid = super().validate(extra_validators)
+        if "returnee" in (self.tags.data or []):
+            if not self.origin.data:
+                self.origin.errors.append(_l("For a returnee, enter where they returned from."))
+                valid = False
+            if not self.return_date.data and not self.return_date.errors:
+                self.return_date.errors.append(_l("For a returnee, enter the return date."))
+                valid = False
+        return valid

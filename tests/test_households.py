@@ -1,0 +1,154 @@
+"""The household page, and managing households and residents."""
+
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import Household, Resident
+
+
+def test_household_page_masks_ids_and_phones(tree, login_as):
+    """A worker sees residents with masked ID numbers and phones only."""
+    client = login_as(tree.worker_a)
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert "张三" in page
+    assert "330702********1237" in page and "330702199001011237" not in page
+    assert "139****5678" in page and "13912345678" not in page
+    assert "完整显示" not in page  # field workers cannot reveal
+
+
+def test_supervisor_reveals_one_resident(tree, login_as):
+    """A supervisor asks for the full values of one resident and gets that row back."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/residents/{tree.resident_a.id}/reveal", headers={"HX-Request": "true"}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert "330702199001011237" in body and "13912345678" in body
+
+
+def test_supervisor_adds_a_household_and_a_resident(tree, login_as, app):
+    """Add a household to a stairwell, then a resident; gender and birth year come from the ID."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/households/new/{tree.micro_a.id}", data={"address": "1幢1单元102室", "phone": ""}
+    )
+    assert response.status_code == 303
+    household_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    response = client.post(
+        f"/residents/new/{household_id}",
+        data={"name": "王喆", "id_number": "330702200503150021", "phone": "13700001111"},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        resident = db.session.scalar(select(Resident).where(Resident.name == "王喆"))
+        assert (resident.gender, resident.birth_year) == ("F", 2005)
+        assert db.session.get(Household, household_id).member_count == 1
+
+
+def test_invalid_id_number_is_refused(tree, login_as, app):
+    """A wrong check character gets a Chinese message and nothing is saved."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={"name": "错号", "id_number": "330702199001011236"},
+    )
+    assert response.status_code == 422
+    assert "身份证号无效" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Resident)) == 2
+
+
+def test_duplicate_id_number_is_refused(tree, login_as):
+    """An ID number already registered (even in another grid) cannot be added twice."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={"name": "李四", "id_number": "330702198502022247"},
+    )
+    assert response.status_code == 422
+    assert "已登记" in response.get_data(as_text=True)
+
+
+def test_bad_phone_and_empty_fields_are_refused(tree, login_as, app):
+    """Empty required fields and a bad phone get messages; nothing is saved."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/households/new/{tree.micro_a.id}", data={"address": "", "phone": "12345"}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请输入地址" in body and "11位手机号" in body
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Household)) == 2
+
+
+def test_oversized_field_is_refused(tree, login_as):
+    """An address longer than the column gets a message, not a database error."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(f"/households/new/{tree.micro_a.id}", data={"address": "楼" * 500})
+    assert response.status_code == 422
+    assert "最多 120 个字" in response.get_data(as_text=True)
+
+
+def test_returnee_needs_origin_and_date(tree, login_as):
+    """Ticking 'returnee' without where from and when gets two messages."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={"name": "返乡", "id_number": "330702200503150021", "tags": "returnee"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "返回地" in body or "从何地返回" in body
+
+
+def test_household_moves_to_another_micro_grid(tree, login_as, app):
+    """An admin moves a household by typing the new micro-grid's code."""
+    client = login_as(tree.admin)
+    response = client.post(
+        f"/households/{tree.household_a.id}/edit",
+        data={"address": "1幢1单元101室", "grid_code": "MB", "version": "1"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).grid_id == tree.micro_b.id
+
+
+def test_household_move_to_unknown_code_is_refused(tree, login_as):
+    """A code that is not a micro-grid in scope gets a message."""
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        f"/households/{tree.household_a.id}/edit",
+        data={"address": "1幢1单元101室", "grid_code": "MB", "version": "1"},
+    )
+    assert response.status_code == 422
+
+
+def test_concurrent_edit_gets_the_conflict_message(tree, login_as, app):
+    """Two managers edit one household: the second sees the current state, nothing is lost."""
+    client = login_as(tree.supervisor_a)
+    first = client.post(
+        f"/households/{tree.household_a.id}/edit",
+        data={"address": "第一次修改", "grid_code": "MA", "version": "1"},
+    )
+    assert first.status_code == 303
+    second = client.post(
+        f"/households/{tree.household_a.id}/edit",
+        data={"address": "第二次修改", "grid_code": "MA", "version": "1"},
+    )
+    assert second.status_code == 409
+    assert "第一次修改" in second.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).address == "第一次修改"
+
+
+def test_removing_a_resident_updates_the_count(tree, login_as, app):
+    """Deactivating a resident takes them off the page and the household's count."""
+    client = login_as(tree.supervisor_a)
+    client.post(f"/residents/{tree.resident_a.id}/deactivate")
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).member_count == 0
+    client.get("/")  # the flash message names the resident once; let it go
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert "张三" not in page
