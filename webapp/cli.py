@@ -6,6 +6,7 @@ import time
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -30,6 +31,7 @@ def _root_grid() -> Grid:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--phone", prompt="Phone (login)", help="The admin's mobile number, used to sign in.")
 @click.option("--name", prompt="Name", help="The admin's name.")
 @click.option(
@@ -60,6 +62,7 @@ def create_admin(phone: str, name: str, password: str) -> None:
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--scale", type=click.Choice(["small", "zone"]), default="small", show_default=True)
 def demo_data(scale: str) -> None:
     """Load a demo district (small: one township; zone: the seed's whole zone)."""

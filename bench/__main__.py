@@ -1,0 +1,26 @@
+"""`python -m bench --database sqlite|postgres`: load the zone, then print every figure."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import pages
+from .common import app_for, emit, flask, reset_database
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+
+    reset_database(args.database)
+    flask(args.database, "db", "upgrade")
+    seconds = flask(args.database, "demo-data", "--scale", "zone")
+    emit("demo.zone.load_s", seconds, "s", 300)
+
+    app = app_for(args.database)
+    pages.run(app)
+
+
+if __name__ == "__main__":
+    main()
