@@ -30,6 +30,13 @@ MANAGER_ONLY = {
 }
 
 
+# Routes for every signed-in worker, inside their own subtree.
+FIELD_WORK = {
+    "main.index", "auth.logout", "grids.index", "grids.show", "households.show",
+    "visits.new", "statuses.household", "statuses.resident",
+}
+
+
 def _rules():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     for rule in app.url_map.iter_rules():
@@ -68,18 +75,7 @@ def _call(client, method: str, url: str):
 def test_every_route_is_classified():
     """A new route must be declared public, admin-only, manager-only or for every worker."""
     endpoints = {rule.values[0].endpoint for rule in RULES}
-    known = (
-        PUBLIC
-        | ADMIN_ONLY
-        | MANAGER_ONLY
-        | {
-            "main.index",
-            "auth.logout",
-            "grids.index",
-            "grids.show",
-            "households.show",
-        }
-    )
+    known = PUBLIC | ADMIN_ONLY | MANAGER_ONLY | FIELD_WORK
     assert endpoints <= known, f"classify {endpoints - known} in tests/test_scope.py"
 
 

@@ -44,9 +44,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .households import bp as households_bp
     from .main import bp as main_bp
     from .residents import bp as residents_bp
+    from .statuses import bp as statuses_bp
+    from .visits import bp as visits_bp
     from .workers import bp as workers_bp
 
-    for bp in (main_bp, auth_bp, grids_bp, households_bp, residents_bp, workers_bp):
+    blueprints = (
+        main_bp,
+        auth_bp,
+        grids_bp,
+        households_bp,
+        residents_bp,
+        workers_bp,
+        visits_bp,
+        statuses_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
     from . import cli
@@ -59,11 +71,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from .idempotency import form_key
     from .identity import mask_id_number, mask_name, mask_phone
-    from .models import STATUSES
+    from .models import STATUSES, VISIT_METHODS
 
     app.jinja_env.globals.update(
-        languages=app.config["LANGUAGES"], statuses=STATUSES, current_language=_select_locale
+        languages=app.config["LANGUAGES"],
+        statuses=STATUSES,
+        visit_methods=VISIT_METHODS,
+        current_language=_select_locale,
+        form_key=form_key,
     )
     app.jinja_env.filters.update(mask_id=mask_id_number, mask_phone=mask_phone, mask_name=mask_name)
 

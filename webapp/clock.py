@@ -7,7 +7,7 @@ Tests freeze the clock by monkeypatching `now`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -19,3 +19,7 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min)

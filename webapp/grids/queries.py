@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from ..clock import day_start, today
 from ..extensions import db
-from ..models import STATUSES, Grid, Household, in_subtree
+from ..models import STATUSES, Grid, Household, Visit, in_subtree
 
 
 @dataclass
@@ -65,6 +66,25 @@ def children_with_counts(node: Grid) -> tuple[list[tuple[Grid, Counts]], Counts]
         total.households += c.households
         total.residents += c.residents
     return rows, total
+
+
+@dataclass
+class MicroSummary:
+    """The counters at the top of a micro-grid page."""
+
+    counts: Counts
+    visited_today: int
+
+
+def micro_summary(micro_grid: Grid) -> MicroSummary:
+    """Households, residents and colours of one micro-grid, and how many were visited today."""
+    counts = _grouped_counts(micro_grid, len(micro_grid.path)).get(micro_grid.path, Counts())
+    visited = db.session.scalar(
+        select(func.count(func.distinct(Visit.household_id))).where(
+            Visit.grid_id == micro_grid.id, Visit.visited_at >= day_start(today())
+        )
+    )
+    return MicroSummary(counts, visited or 0)
 
 
 def households_of(micro_grid: Grid) -> list[Household]:

@@ -12,7 +12,7 @@ from ..htmx import redirect_after_write, render
 from ..models import MICRO_LEVEL, Grid
 from . import bp
 from .forms import GridForm
-from .queries import children_with_counts, households_of, subtree_totals
+from .queries import children_with_counts, households_of, micro_summary
 from .tree import TreeError, add_child, blockers_to_deactivate, code_taken, move
 
 
@@ -28,12 +28,11 @@ def show(grid_id: int):
     grid = scope.get_grid_or_404(grid_id)
     context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
     if grid.is_micro:
-        households = households_of(grid)
         return render(
             "grids/micro.html",
             "grids/_households.html",
-            households=households,
-            totals=subtree_totals(grid),
+            households=households_of(grid),
+            summary=micro_summary(grid),
             **context,
         )
     rows, totals = children_with_counts(grid)

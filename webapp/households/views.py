@@ -12,6 +12,7 @@ from ..htmx import redirect_after_write, render
 from ..models import Household
 from . import bp
 from .forms import HouseholdForm
+from .queries import timeline
 
 
 @bp.get("/<int:household_id>")
@@ -28,6 +29,7 @@ def page_context(household: Household, revealed_id: int | None = None) -> dict:
         "residents": [r for r in household.residents if r.active],
         "crumbs": [*scope.ancestors_in_scope(household.grid), household.grid],
         "revealed_id": revealed_id,
+        "timeline": timeline(household),
     }
 
 

@@ -1,7 +1,25 @@
 """The domain model, one module per aggregate."""
 
+from .fieldwork import (
+    SLOTS,
+    SYMPTOMS,
+    VISIT_METHODS,
+    Errand,
+    FollowUp,
+    Observation,
+    StatusChange,
+    Visit,
+)
 from .grid import LEVEL_LABELS, MICRO_KINDS, MICRO_LEVEL, Grid, in_subtree
-from .households import GENDERS, RESIDENT_TAGS, STATUSES, Household, Resident
+from .households import (
+    GENDERS,
+    RESIDENT_TAGS,
+    SEVERITY,
+    STATUSES,
+    Household,
+    Resident,
+    more_serious,
+)
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 
 __all__ = [
@@ -13,11 +31,21 @@ __all__ = [
     "POSITIONS",
     "RESIDENT_TAGS",
     "ROLES",
+    "SEVERITY",
+    "SLOTS",
     "STATUSES",
+    "SYMPTOMS",
+    "VISIT_METHODS",
     "WORKER_TAGS",
+    "Errand",
+    "FollowUp",
     "Grid",
     "Household",
+    "Observation",
     "Resident",
+    "StatusChange",
+    "Visit",
     "Worker",
     "in_subtree",
+    "more_serious",
 ]

@@ -21,6 +21,13 @@ STATUSES = {
     "light_yellow": _l("Light yellow"),
     "green": _l("Green"),
 }
+SEVERITY = {status: rank for rank, status in enumerate(reversed(STATUSES))}  # green 0 … red 4
+
+
+def more_serious(a: str, b: str) -> str:
+    return a if SEVERITY[a] >= SEVERITY[b] else b
+
+
 GENDERS = {"M": _l("Male"), "F": _l("Female")}
 RESIDENT_TAGS = {
     "returnee": _l("Returnee"),
@@ -79,6 +86,9 @@ class Resident(db.Model):
     gender: Mapped[str] = mapped_column(String(1))
     birth_year: Mapped[int]
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    # One person's own colour (a close contact in a green household, say); the household's
+    # colour is never below its most serious resident's.
+    status: Mapped[str] = mapped_column(String(12), default="green")
     phone: Mapped[str | None] = mapped_column(String(11))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     origin: Mapped[str | None] = mapped_column(String(80))
@@ -88,10 +98,19 @@ class Resident(db.Model):
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
-    __table_args__ = (CheckConstraint("gender IN ('M', 'F')", name="gender_known"),)
+    __table_args__ = (
+        CheckConstraint("gender IN ('M', 'F')", name="gender_known"),
+        CheckConstraint(
+            "status IN ('red', 'orange', 'yellow', 'light_yellow', 'green')", name="status_known"
+        ),
+    )
 
     def __repr__(self) -> str:
         return f"<Resident {self.id}>"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status])
 
     @property
     def gender_label(self) -> str:

@@ -1,0 +1,56 @@
+"""One answer for every write on a household (visit, colour, follow-up).
+
+An htmx request gets back the fragment that its page showed (the household's row in a
+micro-grid list, or the household card on its own page) and the micro-grid's counters out of
+band: one round trip, a few hundred bytes. A plain form post gets a redirect after success and
+the whole page with the message after a failure.
+"""
+
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from ..grids.queries import micro_summary
+from ..htmx import is_partial
+from ..models import Household
+
+
+def safe_next(default: str) -> str:
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def household_response(
+    household: Household,
+    status: int = 200,
+    message: str | None = None,
+    form_errors: dict | None = None,
+    redirect_to: str | None = None,
+    new_entry: dict | None = None,
+) -> Response:
+    """Answer a write on `household` in the shape the asking page needs."""
+    errors = [e for field_errors in (form_errors or {}).values() for e in field_errors]
+    if not is_partial():
+        if status < 400 and redirect_to:
+            return redirect(safe_next(redirect_to), code=303)
+        from .views import page_context
+
+        body = render_template(
+            "households/show.html", message=message, errors=errors, **page_context(household)
+        )
+        return make_response(body, status)
+    in_list = request.headers.get("HX-Target") == f"h{household.id}"
+    body = render_template(
+        "grids/_row.html" if in_list else "households/_card.html",
+        h=household,
+        household=household,
+        message=message,
+        errors=errors,
+        summary=micro_summary(household.grid) if in_list else None,
+        oob=True,
+        new_entry=new_entry,
+    )
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,62 @@
+"""The household page's selects."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import STATUSES, VISIT_METHODS, Household, StatusChange, Visit
+
+
+def timeline(household: Household, limit: int = 20) -> list[dict]:
+    """Visits and colour changes, newest first, as {at, text}."""
+    visits = db.session.scalars(
+        select(Visit)
+        .where(Visit.household_id == household.id)
+        .options(selectinload(Visit.worker))
+        .order_by(Visit.visited_at.desc())
+        .limit(limit)
+    ).all()
+    changes = db.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.household_id == household.id)
+        .options(selectinload(StatusChange.worker), selectinload(StatusChange.resident))
+        .order_by(StatusChange.changed_at.desc())
+        .limit(limit)
+    ).all()
+    entries = [{"at": v.visited_at, "text": visit_text(v)} for v in visits]
+    entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:limit]
+
+
+def visit_text(visit: Visit) -> str:
+    method = VISIT_METHODS.get(visit.method, visit.method)
+    text = (
+        _("%(worker)s: %(method)s visit, nobody at home", worker=visit.worker.name, method=method)
+        if visit.not_at_home
+        else _(
+            "%(worker)s: %(method)s visit, %(n)d persons seen",
+            worker=visit.worker.name,
+            method=method,
+            n=visit.persons_seen,
+        )
+    )
+    if visit.possible_duplicate:
+        text += " " + _("(possible duplicate)")
+    return text
+
+
+def change_text(change: StatusChange) -> str:
+    who = change.worker.name if change.worker else _("rule")
+    whose = f"{change.resident.name} " if change.resident else ""
+    return _(
+        "%(who)s: %(whose)s%(old)s → %(new)s, %(reason)s",
+        who=who,
+        whose=whose,
+        old=STATUSES[change.from_status],
+        new=STATUSES[change.to_status],
+        reason=change.reason,
+    )

@@ -1,0 +1,190 @@
+"""Field work: visits (走访), colour changes (四色预警), home observation (居家观察) with its
+twice-daily follow-ups (随访), and the errands they create."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from .grid import Grid
+from .households import Household, Resident
+from .people import Worker
+
+VISIT_METHODS = {
+    "door": _l("Door"),
+    "phone": _l("Phone"),
+    "wechat": _l("WeChat"),
+    "neighbour": _l("Neighbour"),
+}
+SLOTS = {"am": _l("Morning"), "pm": _l("Afternoon")}
+SYMPTOMS = {
+    "cough": _l("Cough"),
+    "sore_throat": _l("Sore throat"),
+    "fatigue": _l("Fatigue"),
+    "short_breath": _l("Short of breath"),
+    "diarrhoea": _l("Diarrhoea"),
+}
+# Keys made by the client are 8-40 characters of [A-Za-z0-9_-]; see webapp/idempotency.py.
+KEY = String(40)
+
+
+class Visit(db.Model):
+    """One household visit; its persons seen count as person-times (人次)."""
+
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    # The micro-grid the household belonged to at the time: statistics stay right after a move.
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    visited_at: Mapped[datetime] = mapped_column(default=now)
+    method: Mapped[str] = mapped_column(String(12))
+    persons_seen: Mapped[int] = mapped_column(default=0)
+    not_at_home: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(String(200))
+    temperatures: Mapped[str | None] = mapped_column(String(60))
+    # Same worker, same household, within 10 minutes: kept, but shown to supervisors.
+    possible_duplicate: Mapped[bool] = mapped_column(default=False)
+    client_key: Mapped[str] = mapped_column(KEY, unique=True)
+
+    household: Mapped[Household] = relationship()
+    worker: Mapped[Worker] = relationship()
+    grid: Mapped[Grid] = relationship()
+
+    __table_args__ = (
+        Index("ix_visit_grid_time", "grid_id", "visited_at"),
+        Index("ix_visit_household_time", "household_id", "visited_at"),
+        Index("ix_visit_worker_household_time", "worker_id", "household_id", "visited_at"),
+    )
+
+    @property
+    def method_label(self) -> str:
+        return str(VISIT_METHODS.get(self.method, self.method))
+
+
+class StatusChange(db.Model):
+    """One change of a household's (or one resident's) colour: who, when, from, to, why."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    # None when the app changed it by rule (a fever at a follow-up).
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=now)
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(200))
+    client_key: Mapped[str | None] = mapped_column(KEY, unique=True)
+
+    household: Mapped[Household] = relationship()
+    resident: Mapped[Resident | None] = relationship()
+    worker: Mapped[Worker | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_status_change_household_time", "household_id", "changed_at"),
+        Index("ix_status_change_grid_time", "grid_id", "changed_at"),
+    )
+
+
+class Observation(db.Model):
+    """A resident under home observation, from start to planned end (or an early release)."""
+
+    __tablename__ = "observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("resident.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    start_date: Mapped[date]
+    planned_end: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200))
+    # An observation is current while today <= planned_end and it was not released: it ends
+    # by itself on its planned date, with no job to run.
+    released_on: Mapped[date | None]
+    release_reason: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(String(400))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    client_key: Mapped[str | None] = mapped_column(KEY, unique=True)
+
+    resident: Mapped[Resident] = relationship()
+    household: Mapped[Household] = relationship()
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="observation", order_by="FollowUp.slot_date, FollowUp.slot"
+    )
+
+    __table_args__ = (Index("ix_observation_dates", "planned_end", "start_date"),)
+
+    def end_date(self) -> date:
+        return self.released_on or self.planned_end
+
+    def is_current(self, on: date) -> bool:
+        return self.start_date <= on <= self.planned_end and (
+            self.released_on is None or self.released_on > on
+        )
+
+
+class FollowUp(db.Model):
+    """One of the twice-daily follow-ups (随访) of an observation subject."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"))
+    slot_date: Mapped[date]
+    slot: Mapped[str] = mapped_column(String(2))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+    temperature: Mapped[float] = mapped_column(Numeric(3, 1, asdecimal=False))
+    symptoms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    supplies: Mapped[str | None] = mapped_column(String(200))
+    client_key: Mapped[str] = mapped_column(KEY, unique=True)
+
+    observation: Mapped[Observation] = relationship(back_populates="follow_ups")
+    worker: Mapped[Worker] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("observation_id", "slot_date", "slot", name="uq_follow_up_slot"),
+        Index("ix_follow_up_grid_date", "grid_id", "slot_date"),
+    )
+
+    @property
+    def slot_label(self) -> str:
+        return str(SLOTS[self.slot])
+
+    @property
+    def symptom_labels(self) -> list[str]:
+        return [str(SYMPTOMS.get(s, s)) for s in self.symptoms or []]
+
+
+class Errand(db.Model):
+    """A task for a worker, such as buying necessities for a household under observation."""
+
+    __tablename__ = "errand"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+    description: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    client_key: Mapped[str | None] = mapped_column(KEY, unique=True)
+
+    household: Mapped[Household] = relationship()
+
+    __table_args__ = (
+        Index("ix_errand_grid_open", "grid_id", "done_at"),
+        Index("ix_errand_grid_created", "grid_id", "created_at"),
+    )

@@ -1,0 +1,80 @@
+"""Marking a household, or one resident, red / orange / yellow / light yellow / green."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import idempotency, scope
+from ..extensions import db
+from ..households.fragments import household_response
+from ..models import Household, StatusChange
+from . import bp
+from .forms import StatusForm
+from .rules import set_household_status, set_resident_status
+
+
+def _conflict(household_id: int):
+    db.session.rollback()
+    household = db.session.get(Household, household_id)
+    return household_response(
+        household,
+        status=409,
+        message=_(
+            "Someone else changed this household a moment ago: it is now %(status)s. "
+            "Check and apply your change again if it is still right.",
+            status=household.status_label,
+        ),
+    )
+
+
+def _save(household: Household, form: StatusForm, apply):
+    """Validate, check the key and the version, apply the change, commit once, answer."""
+    if not form.validate_on_submit():
+        return household_response(household, status=422, form_errors=form.errors)
+    if idempotency.existing(StatusChange, form.key.data):
+        return household_response(
+            household, redirect_to=url_for("households.show", household_id=household.id)
+        )
+    if form.version.data and form.version.data != str(household.version):
+        return _conflict(household.id)
+    apply()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        return _conflict(household.id)
+    except IntegrityError:  # the same key arrived twice at once: the other copy won
+        db.session.rollback()
+        household = db.session.get(Household, household.id)
+    return household_response(
+        household, redirect_to=url_for("households.show", household_id=household.id)
+    )
+
+
+@bp.post("/household/<int:household_id>")
+def household(household_id: int):
+    """Change a household's colour, with a reason."""
+    target = scope.get_household_or_404(household_id)
+    form = StatusForm()
+
+    def apply():
+        set_household_status(
+            target, form.status.data, form.reason.data, current_user, form.key.data
+        )
+
+    return _save(target, form, apply)
+
+
+@bp.post("/resident/<int:resident_id>")
+def resident(resident_id: int):
+    """Change one resident's colour; the household rises with it if that is more serious."""
+    person = scope.get_resident_or_404(resident_id)
+    form = StatusForm()
+
+    def apply():
+        set_resident_status(person, form.status.data, form.reason.data, current_user, form.key.data)
+
+    return _save(person.household, form, apply)

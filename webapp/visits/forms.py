@@ -1,0 +1,64 @@
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..clock import now
+from ..forms import choices, strip
+from ..idempotency import key_field
+from ..models import VISIT_METHODS
+
+# A visit queued on a phone without signal is sent later with the time it was recorded; a clock
+# a little fast is tolerated, a visit in the future or from last month is not.
+CLOCK_SKEW = timedelta(minutes=5)
+OLDEST = timedelta(days=7)
+
+
+class VisitForm(FlaskForm):
+    key = key_field()
+    method = SelectField(
+        _l("Method"),
+        choices=choices(VISIT_METHODS),
+        validators=[InputRequired(_l("Choose how the household was visited."))],
+        validate_choice=True,
+    )
+    persons_seen = IntegerField(
+        _l("Persons seen"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=50, message=_l("Between %(min)d and %(max)d.")),
+        ],
+    )
+    not_at_home = BooleanField(_l("Nobody at home"))
+    note = StringField(
+        _l("Note"),
+        filters=[strip],
+        validators=[Optional(), Length(max=200, message=_l("At most %(max)d characters."))],
+    )
+    temperatures = StringField(
+        _l("Temperatures"),
+        filters=[strip],
+        validators=[Optional(), Length(max=60, message=_l("At most %(max)d characters."))],
+    )
+    visited_at = DateTimeLocalField(
+        _l("Time of the visit"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+    )
+
+    def validate_visited_at(self, field) -> None:
+        if field.data and field.data > now() + CLOCK_SKEW:
+            raise ValidationError(_l("A visit cannot be in the future."))
+        if field.data and field.data < now() - OLDEST:
+            raise ValidationError(_l("A visit older than 7 days cannot be logged here."))
+
+    def validate_temperatures(self, field) -> None:
+        for part in (field.data or "").replace(",", " ").replace("，", " ").split():
+            try:
+                value = float(part)
+            except ValueError:
+                raise ValidationError(_l("Temperatures are numbers such as 36.5.")) from None
+            if not 34.0 <= value <= 43.0:
+                raise ValidationError(_l("A temperature must lie between 34.0 and 43.0 °C."))

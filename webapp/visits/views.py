@@ -1,0 +1,84 @@
+"""Logging a household visit (走访): one tap, one round trip, never counted twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import idempotency, scope
+from ..clock import now
+from ..extensions import db
+from ..households.fragments import household_response
+from ..households.queries import visit_text
+from ..models import Household, Visit
+from . import bp
+from .forms import VisitForm
+
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+@bp.post("/new/<int:household_id>")
+def new(household_id: int):
+    """Log a visit; the same key sent again answers as the first time and adds nothing."""
+    household = scope.get_household_or_404(household_id)
+    form = VisitForm()
+    done = url_for("households.show", household_id=household.id)
+    if not form.validate_on_submit():
+        return household_response(household, status=422, form_errors=form.errors)
+    if idempotency.existing(Visit, form.key.data):
+        return household_response(household, redirect_to=done)
+
+    visited_at = form.visited_at.data or now()
+    recent = db.session.scalar(
+        select(func.count()).where(
+            Visit.worker_id == current_user.id,
+            Visit.household_id == household.id,
+            Visit.visited_at > visited_at - DUPLICATE_WINDOW,
+            Visit.visited_at < visited_at + DUPLICATE_WINDOW,
+        )
+    )
+    visit = Visit(
+        household_id=household.id,
+        worker_id=current_user.id,
+        grid_id=household.grid_id,
+        visited_at=visited_at,
+        method=form.method.data,
+        persons_seen=_persons_seen(form, household),
+        not_at_home=form.not_at_home.data,
+        note=form.note.data or None,
+        temperatures=form.temperatures.data or None,
+        possible_duplicate=bool(recent),
+        client_key=form.key.data,
+    )
+    db.session.add(visit)
+    # A plain UPDATE, not the ORM: a visit must not bump the household's version, or a colour
+    # change queued on the same phone before the visit would be refused as a conflict.
+    db.session.execute(
+        update(Household)
+        .where(
+            Household.id == household.id,
+            or_(Household.last_visit_at.is_(None), Household.last_visit_at < visited_at),
+        )
+        .values(last_visit_at=visited_at)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same key arrived twice at once: the other copy won
+        db.session.rollback()
+    db.session.refresh(household)
+    entry = {"at": visited_at, "text": visit_text(visit)}
+    return household_response(household, redirect_to=done, new_entry=entry)
+
+
+def _persons_seen(form: VisitForm, household: Household) -> int:
+    """Nobody seen when nobody was at home; else what was entered, or the household's size."""
+    if form.not_at_home.data:
+        return 0
+    if form.persons_seen.data is not None:
+        return form.persons_seen.data
+    return household.member_count
