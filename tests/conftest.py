@@ -4,6 +4,7 @@ emptied database per test, a small grid tree with one worker of every role, and 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy import text
 
 from webapp import create_app
 from webapp.extensions import db, limiter
-from webapp.models import Grid, Household, Resident, Worker
+from webapp.clock import today
+from webapp.models import Errand, Grid, Household, Observation, Resident, Worker
 
 PASSWORD = "secret-pass-1"
 
@@ -103,6 +105,8 @@ class Tree:
     supervisor_a: Worker
     worker_a: Worker
     worker_b: Worker
+    observation_b: Observation
+    errand_b: Errand
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -151,6 +155,19 @@ def tree(app) -> Tree:
         supervisor_a = add_worker("王主任", "13900000002", "supervisor", grid_a)
         worker_a = add_worker("赵网格", "13900000003", "worker", micro_a)
         worker_b = add_worker("钱网格", "13900000004", "worker", micro_b)
+        db.session.flush()
+        observation_b = Observation(
+            resident=household_b.residents[0],
+            household=household_b,
+            start_date=today(),
+            planned_end=today() + timedelta(days=14),
+            reason="外地返回",
+            created_by_id=worker_b.id,
+        )
+        errand_b = Errand(
+            household=household_b, grid_id=micro_b.id, description="买菜", created_by_id=worker_b.id
+        )
+        db.session.add_all([observation_b, errand_b])
         objects = Tree(
             root,
             township,
@@ -167,6 +184,8 @@ def tree(app) -> Tree:
             supervisor_a,
             worker_a,
             worker_b,
+            observation_b,
+            errand_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

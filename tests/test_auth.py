@@ -12,7 +12,7 @@ def test_sign_in_with_phone_and_password(tree, client):
     """A worker signs in with phone and password and lands on the start page."""
     response = client.post("/login", data={"phone": tree.worker_a.phone, "password": PASSWORD})
     assert response.status_code == 302
-    assert "赵网格" in client.get("/").get_data(as_text=True)
+    assert "赵网格" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_wrong_password_is_refused(tree, client):

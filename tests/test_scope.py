@@ -33,7 +33,9 @@ MANAGER_ONLY = {
 # Routes for every signed-in worker, inside their own subtree.
 FIELD_WORK = {
     "main.index", "auth.logout", "grids.index", "grids.show", "households.show",
-    "visits.new", "statuses.household", "statuses.resident",
+    "visits.new", "statuses.household", "statuses.resident", "today.index", "search.index",
+    "observations.new", "observations.show", "observations.follow_up", "observations.extend",
+    "observations.release", "errands.done",
 }
 
 
@@ -56,6 +58,8 @@ def url_for_other_grid(rule, tree) -> str:
         "household_id": tree.household_b.id,
         "resident_id": tree.resident_b.id,
         "worker_id": tree.worker_b.id,
+        "observation_id": tree.observation_b.id,
+        "errand_id": tree.errand_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

@@ -54,10 +54,10 @@ def test_deactivated_worker_is_signed_out_of_new_requests(tree, login_as, app):
     """After a supervisor deactivates a worker, that worker's session no longer works."""
     worker_client = app.test_client()
     worker_client.post("/login", data={"phone": tree.worker_a.phone, "password": "secret-pass-1"})
-    assert worker_client.get("/").status_code == 200
+    assert worker_client.get("/today/").status_code == 200
     manager = login_as(tree.supervisor_a)
     manager.post(f"/workers/{tree.worker_a.id}/deactivate")
-    assert worker_client.get("/").status_code == 302
+    assert worker_client.get("/today/").status_code == 302
 
 
 def test_worker_search(tree, login_as):

@@ -40,23 +40,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
 
     from .auth import bp as auth_bp
+    from .errands import bp as errands_bp
     from .grids import bp as grids_bp
     from .households import bp as households_bp
     from .main import bp as main_bp
+    from .observations import bp as observations_bp
     from .residents import bp as residents_bp
+    from .search import bp as search_bp
     from .statuses import bp as statuses_bp
+    from .today import bp as today_bp
     from .visits import bp as visits_bp
     from .workers import bp as workers_bp
 
     blueprints = (
         main_bp,
         auth_bp,
+        today_bp,
         grids_bp,
         households_bp,
         residents_bp,
         workers_bp,
         visits_bp,
         statuses_bp,
+        observations_bp,
+        errands_bp,
+        search_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -73,12 +81,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_template_helpers(app: Flask) -> None:
     from .idempotency import form_key
     from .identity import mask_id_number, mask_name, mask_phone
-    from .models import STATUSES, VISIT_METHODS
+    from .models import SLOTS, STATUSES, VISIT_METHODS
 
     app.jinja_env.globals.update(
         languages=app.config["LANGUAGES"],
         statuses=STATUSES,
         visit_methods=VISIT_METHODS,
+        slot_labels=SLOTS,
         current_language=_select_locale,
         form_key=form_key,
     )

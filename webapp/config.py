@@ -77,5 +77,26 @@ class Config:
 
         self.PAGE_SIZE = 50
 
+        # Field-work rules (DESIGN.md "Workflows"); an office can change them here.
+        # How often a household of each colour is to be visited, in hours.
+        self.VISIT_RHYTHM_HOURS = {
+            "red": 12,
+            "orange": 12,
+            "yellow": 24,
+            "light_yellow": 72,
+            "green": 30 * 24,
+        }
+        # Follow-up slots of home observation: name -> (first hour, hour after the last).
+        self.FOLLOW_UP_SLOTS = {"am": (6, 12), "pm": (12, 20)}
+        self.OBSERVATION_DAYS = 14
+        # Home observation puts the household at least at this colour (DESIGN.md: yellow).
+        self.OBSERVATION_STATUS = "yellow"
+        # At or above this temperature (°C), or with any symptom, a follow-up raises the household
+        # to at least this colour and puts it on the supervisors' alert list.
+        self.FEVER_TEMPERATURE = 37.3
+        self.FEVER_RAISES_TO = "yellow"
+        # A returnee registered by a worker starts light yellow.
+        self.RETURNEE_STATUS = "light_yellow"
+
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -18,7 +18,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from .extensions import db
-from .models import Grid, Household, Resident, Worker, in_subtree
+from .models import Errand, Grid, Household, Observation, Resident, Worker, in_subtree
 
 F = TypeVar("F", bound=Callable)
 
@@ -87,6 +87,30 @@ def get_resident_or_404(resident_id: int) -> Resident:
     if resident is None or not _visible(resident.active and resident.household.active):
         abort(404)
     return resident
+
+
+def get_observation_or_404(observation_id: int) -> Observation:
+    observation = db.session.scalar(
+        select(Observation)
+        .join(Observation.household)
+        .join(Household.grid)
+        .where(Observation.id == observation_id, within(Grid.path))
+    )
+    if observation is None:
+        abort(404)
+    return observation
+
+
+def get_errand_or_404(errand_id: int) -> Errand:
+    errand = db.session.scalar(
+        select(Errand)
+        .join(Errand.household)
+        .join(Household.grid)
+        .where(Errand.id == errand_id, within(Grid.path))
+    )
+    if errand is None:
+        abort(404)
+    return errand
 
 
 def get_worker_or_404(worker_id: int) -> Worker:

@@ -52,11 +52,18 @@ def subtree_totals(node: Grid) -> Counts:
     return _grouped_counts(node, len(node.path)).get(node.path, Counts())
 
 
+def children_of(node: Grid) -> list[Grid]:
+    """The active children of `node`, in code order."""
+    return list(
+        db.session.scalars(
+            select(Grid).where(Grid.parent_id == node.id, Grid.active).order_by(Grid.code)
+        )
+    )
+
+
 def children_with_counts(node: Grid) -> tuple[list[tuple[Grid, Counts]], Counts]:
     """The active children of `node`, each with its subtree's counts, and their total."""
-    children = db.session.scalars(
-        select(Grid).where(Grid.parent_id == node.id, Grid.active).order_by(Grid.code)
-    ).all()
+    children = children_of(node)
     counts = _grouped_counts(node, node.child_prefix_length()) if children else {}
     rows = [(child, counts.get(child.path, Counts())) for child in children]
     total = Counts()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from ..clock import today
 from ..extensions import db
-from ..models import STATUSES, VISIT_METHODS, Household, StatusChange, Visit
+from ..models import STATUSES, VISIT_METHODS, Household, Observation, StatusChange, Visit
 
 
 def timeline(household: Household, limit: int = 20) -> list[dict]:
@@ -30,6 +31,20 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
+
+
+def current_observations(household: Household) -> dict[int, Observation]:
+    """The household's residents under observation today, by resident id."""
+    day = today()
+    rows = db.session.scalars(
+        select(Observation).where(
+            Observation.household_id == household.id,
+            Observation.start_date <= day,
+            Observation.planned_end >= day,
+            or_(Observation.released_on.is_(None), Observation.released_on > day),
+        )
+    )
+    return {o.resident_id: o for o in rows}
 
 
 def visit_text(visit: Visit) -> str:

@@ -12,7 +12,7 @@ from ..htmx import redirect_after_write, render
 from ..models import Household
 from . import bp
 from .forms import HouseholdForm
-from .queries import timeline
+from .queries import current_observations, timeline
 
 
 @bp.get("/<int:household_id>")
@@ -30,6 +30,7 @@ def page_context(household: Household, revealed_id: int | None = None) -> dict:
         "crumbs": [*scope.ancestors_in_scope(household.grid), household.grid],
         "revealed_id": revealed_id,
         "timeline": timeline(household),
+        "observations": current_observations(household),
     }
 
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, request, session, url_for
-from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import public
 from ..extensions import db
-from ..grids.queries import subtree_totals
-from ..htmx import render
 from . import bp
 
 
 @bp.get("/")
 def index():
-    """The signed-in worker's start page: their area at a glance."""
-    scope = current_user.scope
-    return render("main/index.html", scope=scope, totals=subtree_totals(scope))
+    """The start page is today's list."""
+    return redirect(url_for("today.index"))
 
 
 @bp.get("/lang/<code>")

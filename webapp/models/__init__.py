@@ -7,6 +7,7 @@ from .fieldwork import (
     Errand,
     FollowUp,
     Observation,
+    ObservationEvent,
     StatusChange,
     Visit,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "Grid",
     "Household",
     "Observation",
+    "ObservationEvent",
     "Resident",
     "StatusChange",
     "Visit",

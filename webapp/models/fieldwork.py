@@ -110,7 +110,6 @@ class Observation(db.Model):
     # by itself on its planned date, with no job to run.
     released_on: Mapped[date | None]
     release_reason: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(String(400))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     client_key: Mapped[str | None] = mapped_column(KEY, unique=True)
@@ -120,6 +119,7 @@ class Observation(db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="observation", order_by="FollowUp.slot_date, FollowUp.slot"
     )
+    events: Mapped[list[ObservationEvent]] = relationship(order_by="ObservationEvent.at")
 
     __table_args__ = (Index("ix_observation_dates", "planned_end", "start_date"),)
 
@@ -130,6 +130,33 @@ class Observation(db.Model):
         return self.start_date <= on <= self.planned_end and (
             self.released_on is None or self.released_on > on
         )
+
+
+OBSERVATION_ACTIONS = {
+    "start": _l("Observation started"),
+    "extend": _l("Observation extended"),
+    "release": _l("Released early"),
+}
+
+
+class ObservationEvent(db.Model):
+    """Start, extension or early release of an observation: who, when, why, until when."""
+
+    __tablename__ = "observation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=now)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    action: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200))
+    planned_end: Mapped[date]
+
+    worker: Mapped[Worker] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return str(OBSERVATION_ACTIONS[self.action])
 
 
 class FollowUp(db.Model):
@@ -183,6 +210,7 @@ class Errand(db.Model):
     client_key: Mapped[str | None] = mapped_column(KEY, unique=True)
 
     household: Mapped[Household] = relationship()
+    follow_up: Mapped[FollowUp | None] = relationship()
 
     __table_args__ = (
         Index("ix_errand_grid_open", "grid_id", "done_at"),

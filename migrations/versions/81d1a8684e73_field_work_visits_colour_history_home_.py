@@ -1,8 +1,8 @@
-"""field work: visits, status changes, observations, follow-ups, errands
+"""field work: visits, colour history, home observation, follow-ups, errands
 
-Revision ID: d334726fa21f
+Revision ID: 81d1a8684e73
 Revises: f6cdf6ad237b
-Create Date: 2026-11-28 17:32:14.222683
+Create Date: 2026-11-28 17:36:18.071818
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd334726fa21f'
+revision = '81d1a8684e73'
 down_revision = 'f6cdf6ad237b'
 branch_labels = None
 depends_on = None
@@ -51,7 +51,6 @@ def upgrade():
     sa.Column('reason', sa.String(length=200), nullable=False),
     sa.Column('released_on', sa.Date(), nullable=True),
     sa.Column('release_reason', sa.String(length=200), nullable=True),
-    sa.Column('note', sa.String(length=400), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('client_key', sa.String(length=40), nullable=True),
@@ -110,6 +109,21 @@ def upgrade():
     with op.batch_alter_table('follow_up', schema=None) as batch_op:
         batch_op.create_index('ix_follow_up_grid_date', ['grid_id', 'slot_date'], unique=False)
 
+    op.create_table('observation_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('observation_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('worker_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('planned_end', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['observation_id'], ['observation.id'], name=op.f('fk_observation_event_observation_id_observation')),
+    sa.ForeignKeyConstraint(['worker_id'], ['worker.id'], name=op.f('fk_observation_event_worker_id_worker')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_observation_event'))
+    )
+    with op.batch_alter_table('observation_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_observation_event_observation_id'), ['observation_id'], unique=False)
+
     op.create_table('errand',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -156,6 +170,10 @@ def downgrade():
         batch_op.drop_index('ix_errand_grid_created')
 
     op.drop_table('errand')
+    with op.batch_alter_table('observation_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_observation_event_observation_id'))
+
+    op.drop_table('observation_event')
     with op.batch_alter_table('follow_up', schema=None) as batch_op:
         batch_op.drop_index('ix_follow_up_grid_date')
 

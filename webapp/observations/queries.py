@@ -1,0 +1,80 @@
+"""Who is under observation, and which follow-up slots are done, due or overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from .. import scope
+from ..extensions import db
+from ..models import FollowUp, Grid, Household, Observation, Resident
+from .slots import slot_state, slots
+
+
+def current_on(day: date) -> Select:
+    """Observations in scope that are current on `day` (they end by themselves on their date)."""
+    return (
+        select(Observation)
+        .join(Observation.household)
+        .join(Household.grid)
+        .where(
+            scope.within(Grid.path),
+            Observation.start_date <= day,
+            Observation.planned_end >= day,
+            or_(Observation.released_on.is_(None), Observation.released_on > day),
+        )
+    )
+
+
+def current_for_resident(resident: Resident, day: date) -> Observation | None:
+    return db.session.scalar(current_on(day).where(Observation.resident_id == resident.id).limit(1))
+
+
+@dataclass
+class SlotTask:
+    observation: Observation
+    slot: str
+    state: str  # 'due' or 'overdue'
+
+
+def open_slots(day: date, at: datetime, limit: int | None = None) -> list[SlotTask]:
+    """Today's follow-ups not yet recorded whose slot is open (due) or over (overdue)."""
+    observations = db.session.scalars(
+        current_on(day)
+        .options(joinedload(Observation.resident), joinedload(Observation.household))
+        .order_by(Observation.household_id, Observation.id)
+    ).all()
+    if not observations:
+        return []
+    done = set(
+        db.session.execute(
+            select(FollowUp.observation_id, FollowUp.slot)
+            .join(FollowUp.observation)
+            .join(Observation.household)
+            .join(Household.grid)
+            .where(FollowUp.slot_date == day, scope.within(Grid.path))
+        ).all()
+    )
+    tasks = []
+    for observation in observations:
+        for slot in slots():
+            state = slot_state(day, slot, at)
+            if state != "later" and (observation.id, slot) not in done:
+                tasks.append(SlotTask(observation, slot, state))
+    tasks.sort(key=lambda t: t.state != "overdue")
+    return tasks[:limit] if limit else tasks
+
+
+def recorded(observation: Observation, slot_date: date, slot: str) -> FollowUp | None:
+    return db.session.scalar(
+        select(FollowUp).where(
+            and_(
+                FollowUp.observation_id == observation.id,
+                FollowUp.slot_date == slot_date,
+                FollowUp.slot == slot,
+            )
+        )
+    )

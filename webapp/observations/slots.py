@@ -1,0 +1,46 @@
+"""The twice-daily follow-up slots: which one is open now, which are past."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+
+
+def slots() -> dict[str, tuple[int, int]]:
+    return current_app.config["FOLLOW_UP_SLOTS"]
+
+
+def current_slot(at: datetime) -> str | None:
+    """The slot open at `at`, or None between slots (at night)."""
+    for name, (first, after_last) in slots().items():
+        if first <= at.hour < after_last:
+            return name
+    return None
+
+
+def default_slot(at: datetime) -> str:
+    """The slot a follow-up recorded at `at` belongs to: the open one, else the last one begun."""
+    open_now = current_slot(at)
+    if open_now:
+        return open_now
+    begun = [name for name, (first, _end) in slots().items() if at.hour >= first]
+    return begun[-1] if begun else next(iter(slots()))
+
+
+def past_slots(on: date, at: datetime) -> list[str]:
+    """Slots of day `on` that have ended by `at` (a follow-up missing there is overdue)."""
+    if on < at.date():
+        return list(slots())
+    if on > at.date():
+        return []
+    return [name for name, (_first, after_last) in slots().items() if at.hour >= after_last]
+
+
+def slot_state(on: date, slot: str, at: datetime) -> str:
+    """'overdue' once the slot has ended, 'due' while it is open, 'later' before it opens."""
+    if slot in past_slots(on, at):
+        return "overdue"
+    if on == at.date() and current_slot(at) == slot:
+        return "due"
+    return "later"

@@ -1,0 +1,45 @@
+"""Finding a household in scope by address, resident name, or the last 4 digits of a phone or
+an ID number."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
+
+from .. import scope
+from ..extensions import db
+from ..models import Household, Resident
+
+LAST_FOUR = re.compile(r"^[0-9]{3}[0-9Xx]$")
+
+
+def find_households(q: str, limit: int = 30) -> list[Household]:
+    q = q.strip()
+    if not q:
+        return []
+    if LAST_FOUR.match(q):
+        tail = q.upper()
+        match = or_(
+            Household.phone.endswith(tail, autoescape=True),
+            Household.residents.any(
+                or_(
+                    Resident.phone.endswith(tail, autoescape=True),
+                    Resident.id_number.endswith(tail, autoescape=True),
+                )
+            ),
+        )
+    else:
+        match = or_(
+            Household.address.contains(q, autoescape=True),
+            Household.residents.any(Resident.name.contains(q, autoescape=True)),
+        )
+    stmt = (
+        scope.households()
+        .where(match)
+        .options(joinedload(Household.grid))
+        .order_by(Household.address, Household.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

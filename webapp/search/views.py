@@ -1,0 +1,16 @@
+"""Household search: active with htmx (debounced), a plain GET form without JavaScript."""
+
+from __future__ import annotations
+
+from flask import request
+
+from ..htmx import render
+from . import bp
+from .queries import find_households
+
+
+@bp.get("/")
+def index():
+    """Households in scope matching the query."""
+    q = (request.args.get("q") or "")[:40]
+    return render("search/index.html", "search/_results.html", q=q, results=find_households(q))
