@@ -35,8 +35,10 @@ def micro_grid_with(app, households: int = 50) -> int:
             .limit(1)
         )
         surplus = db.session.scalars(
-            select(Household).where(Household.grid_id == grid_id, Household.active)
-            .order_by(Household.id).offset(households)
+            select(Household)
+            .where(Household.grid_id == grid_id, Household.active)
+            .order_by(Household.id)
+            .offset(households)
         ).all()
         for household in surplus:
             household.active = False

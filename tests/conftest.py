@@ -4,15 +4,15 @@ emptied database per test, a small grid tree with one worker of every role, and 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.extensions import db, limiter
 from webapp.clock import today
+from webapp.extensions import db, limiter
 from webapp.models import Errand, Grid, Household, Observation, Resident, Worker
 
 PASSWORD = "secret-pass-1"
@@ -200,6 +200,7 @@ def login_as(client):
     """Sign the test client in as `worker`."""
 
     def login(worker: Worker, password: str = PASSWORD):
+        client.post("/logout")  # switching users on one client: sign the previous one out
         response = client.post("/login", data={"phone": worker.phone, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client

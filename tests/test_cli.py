@@ -9,16 +9,25 @@ from webapp.models import Worker
 def test_create_admin_on_an_empty_database(app):
     """With every option given, an admin is made at the root of a new tree and can sign in."""
     result = app.test_cli_runner().invoke(
-        args=["create-admin", "--phone", "13600000001", "--password", "first-pass", "--name", "管理员"]
+        args=[
+            "create-admin",
+            "--phone",
+            "13600000001",
+            "--password",
+            "first-pass",
+            "--name",
+            "管理员",
+        ]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
         admin = db.session.scalar(select(Worker).where(Worker.phone == "13600000001"))
         assert admin.role == "admin" and admin.scope.level == 0
     client = app.test_client()
-    assert client.post(
-        "/login", data={"phone": "13600000001", "password": "first-pass"}
-    ).status_code == 302
+    assert (
+        client.post("/login", data={"phone": "13600000001", "password": "first-pass"}).status_code
+        == 302
+    )
 
 
 def test_create_admin_asks_for_what_is_left_out(app):

@@ -36,8 +36,10 @@ def test_gender_is_read_from_the_17th_digit():
     assert gender_of("330702198502022247") == "F"
 
 
-@pytest.mark.parametrize("value, valid", [("13812345678", True), ("12812345678", False),
-                                          ("1381234567", False), ("138123456789", False)])
+@pytest.mark.parametrize(
+    "value, valid",
+    [("13812345678", True), ("12812345678", False), ("1381234567", False), ("138123456789", False)],
+)
 def test_mobile_numbers(value, valid):
     """11 digits, starting 13 to 19."""
     assert is_valid_phone(value) is valid

@@ -32,10 +32,22 @@ MANAGER_ONLY = {
 
 # Routes for every signed-in worker, inside their own subtree.
 FIELD_WORK = {
-    "main.index", "auth.logout", "grids.index", "grids.show", "households.show",
-    "visits.new", "statuses.household", "statuses.resident", "today.index", "search.index",
-    "observations.new", "observations.show", "observations.follow_up", "observations.extend",
-    "observations.release", "errands.done",
+    "main.index",
+    "auth.logout",
+    "grids.index",
+    "grids.show",
+    "households.show",
+    "visits.new",
+    "statuses.household",
+    "statuses.resident",
+    "today.index",
+    "search.index",
+    "observations.new",
+    "observations.show",
+    "observations.follow_up",
+    "observations.extend",
+    "observations.release",
+    "errands.done",
 }
 
 

@@ -8,8 +8,13 @@ from webapp.models import Worker
 
 def new_worker(**overrides):
     data = {
-        "name": "孙网格", "phone": "13700000009", "password": "long-enough", "role": "worker",
-        "scope_code": "MA", "employment": "part_time", "tags": ["party_member"],
+        "name": "孙网格",
+        "phone": "13700000009",
+        "password": "long-enough",
+        "role": "worker",
+        "scope_code": "MA",
+        "employment": "part_time",
+        "tags": ["party_member"],
         "positions": ["floor_leader"],
     }
     data.update(overrides)
@@ -26,7 +31,10 @@ def test_supervisor_adds_a_worker_who_can_sign_in(tree, login_as, app):
         assert worker.scope_id == tree.micro_a.id
         assert worker.tags == ["party_member"] and worker.positions == ["floor_leader"]
     other = app.test_client()
-    assert other.post("/login", data={"phone": "13700000009", "password": "long-enough"}).status_code == 302
+    assert (
+        other.post("/login", data={"phone": "13700000009", "password": "long-enough"}).status_code
+        == 302
+    )
 
 
 def test_phone_must_be_unique(tree, login_as):

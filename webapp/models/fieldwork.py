@@ -17,7 +17,7 @@ from .people import Worker
 
 VISIT_METHODS = {
     "door": _l("Door"),
-    "phone": _l("Phone"),
+    "phone": _l("Phone call"),
     "wechat": _l("WeChat"),
     "neighbour": _l("Neighbour"),
 }
