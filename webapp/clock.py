@@ -2,7 +2,7 @@
 
 The whole country keeps one time zone and the office's day (today's list, the daily report)
 starts at local midnight, so local wall-clock time is what every query compares against.
-Tests freeze the clock by monkeypatching `now`.
+Tests freeze the clock with `freeze()`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,19 @@ from zoneinfo import ZoneInfo
 TZ = ZoneInfo("Asia/Shanghai")
 
 
+_frozen: datetime | None = None
+
+
 def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
     return datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+
+
+def freeze(at: datetime | None) -> None:
+    """Stop the clock at `at` (None starts it again). For tests and demos only."""
+    global _frozen
+    _frozen = at
 
 
 def today() -> date:

@@ -42,7 +42,7 @@ def household_response(
         return make_response(body, status)
     in_list = request.headers.get("HX-Target") == f"h{household.id}"
     body = render_template(
-        "grids/_row.html" if in_list else "households/_card.html",
+        "grids/_row.html" if in_list else "households/_card_update.html",
         h=household,
         household=household,
         message=message,

@@ -86,7 +86,7 @@ def _page(
     ]
     return render(
         "observations/show.html",
-        "observations/_card.html",
+        "observations/_update.html",
         observation=observation,
         form=form,
         extend_form=ExtendForm(formdata=None),
@@ -94,6 +94,8 @@ def _page(
         current=observation.is_current(day),
         today_slots=today_slots,
         message=message,
+        # The fragment has no form to show field errors in; the page shows them by the fields.
+        errors=[e for errors in form.errors.values() for e in errors] if is_partial() else [],
         status=status,
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import idempotency, scope
 from ..extensions import db
 from ..households.fragments import household_response
+from ..households.queries import change_text
 from ..models import Household, StatusChange
 from . import bp
 from .forms import StatusForm
@@ -41,16 +42,19 @@ def _save(household: Household, form: StatusForm, apply):
         )
     if form.version.data and form.version.data != str(household.version):
         return _conflict(household.id)
-    apply()
+    change = apply()
     try:
         db.session.commit()
     except StaleDataError:
         return _conflict(household.id)
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
-        household = db.session.get(Household, household.id)
+        household, change = db.session.get(Household, household.id), None
+    entry = {"at": change.changed_at, "text": change_text(change)} if change else None
     return household_response(
-        household, redirect_to=url_for("households.show", household_id=household.id)
+        household,
+        redirect_to=url_for("households.show", household_id=household.id),
+        new_entry=entry,
     )
 
 
@@ -61,7 +65,7 @@ def household(household_id: int):
     form = StatusForm()
 
     def apply():
-        set_household_status(
+        return set_household_status(
             target, form.status.data, form.reason.data, current_user, form.key.data
         )
 
@@ -75,6 +79,8 @@ def resident(resident_id: int):
     form = StatusForm()
 
     def apply():
-        set_resident_status(person, form.status.data, form.reason.data, current_user, form.key.data)
+        return set_resident_status(
+            person, form.status.data, form.reason.data, current_user, form.key.data
+        )
 
     return _save(person.household, form, apply)

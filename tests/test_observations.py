@@ -1,0 +1,205 @@
+"""Home observation (居家观察): twice-daily follow-ups, due and overdue slots, fevers, errands,
+and observations that end by themselves."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from webapp import clock
+from webapp.extensions import db
+from webapp.models import Errand, FollowUp, Household, Observation
+
+HX = {"HX-Request": "true"}
+DAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def at(request):
+    """Freeze the clock; tests call at(hour, minute=0, day=DAY)."""
+
+    def freeze(hour: int, minute: int = 0, day: date = DAY):
+        clock.freeze(datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute))
+
+    yield freeze
+    clock.freeze(None)
+
+
+def start(client, resident_id, start=DAY, days=14):
+    return client.post(
+        f"/observations/new/{resident_id}",
+        data={
+            "key": f"key-obs-{resident_id:04d}",
+            "start_date": start.isoformat(),
+            "planned_end": (start + timedelta(days=days)).isoformat(),
+            "reason": "外地返回",
+        },
+    )
+
+
+def follow_up(client, observation_id, key="key-fu-00001", **data):
+    data = {"key": key, "temperature": "36.6", **data}
+    return client.post(f"/observations/{observation_id}/follow-ups", data=data, headers=HX)
+
+
+def observation_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Observation.id).order_by(Observation.id.desc()))
+
+
+def test_starting_observation_makes_the_household_yellow(tree, login_as, app, at):
+    """A worker puts a resident under observation; the household becomes at least yellow."""
+    at(9)
+    client = login_as(tree.worker_a)
+    assert start(client, tree.resident_a.id).status_code == 303
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).status == "yellow"
+        assert db.session.scalar(select(Observation.planned_end)) is not None
+
+
+def test_slots_due_and_overdue_at_given_times(tree, login_as, app, at):
+    """At 09:00 the morning slot is due; at 15:00 without a morning follow-up it is overdue and
+    the afternoon one is due; after both are recorded nothing is open."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    page = client.get("/today/").get_data(as_text=True)
+    assert "上午 · 待随访" in page
+    at(15)
+    page = client.get("/today/").get_data(as_text=True)
+    assert "上午 · 已逾期" in page and "下午 · 待随访" in page
+    obs = observation_id(app)
+    assert follow_up(client, obs, slot="am", key="key-fu-am-01").status_code == 200
+    assert follow_up(client, obs, slot="pm", key="key-fu-pm-01").status_code == 200
+    assert "暂无待随访" in client.get("/today/").get_data(as_text=True)
+
+
+def test_a_slot_not_begun_is_refused(tree, login_as, app, at):
+    """At 09:00 the afternoon follow-up cannot be recorded yet."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    response = follow_up(client, observation_id(app), slot="pm")
+    assert response.status_code == 422
+    assert "尚未开始" in response.get_data(as_text=True)
+
+
+def test_second_follow_up_in_one_slot_is_a_conflict(tree, login_as, app, at):
+    """Two different follow-ups for one slot: the second is told who recorded it."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    follow_up(client, obs, key="key-fu-first1")
+    response = follow_up(client, obs, key="key-fu-second")
+    assert response.status_code == 409
+    assert "赵网格" in response.get_data(as_text=True)
+
+
+def test_same_key_ten_times_records_once(tree, login_as, app, at):
+    """Retries of one follow-up make one row and the same answer."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    assert {follow_up(client, obs).status_code for _ in range(10)} == {200}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 1
+
+
+def test_fever_raises_the_household_and_alerts_the_supervisor(tree, login_as, app, at):
+    """38.2 °C at a follow-up raises a light-yellow household to yellow and lists it as an alert."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    with app.app_context():
+        db.session.get(Household, tree.household_a.id).status = "light_yellow"
+        db.session.commit()
+    response = follow_up(client, observation_id(app), temperature="38.2", symptoms="cough")
+    assert response.status_code == 200
+    assert len(response.get_data()) <= 1536
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).status == "yellow"
+    page = login_as(tree.supervisor_a).get("/today/").get_data(as_text=True)
+    assert "发热及症状预警" in page and "38.2" in page
+
+
+def test_fever_never_lowers_a_red_household(tree, login_as, app, at):
+    """A fever raises to yellow at least; a red household stays red."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    with app.app_context():
+        db.session.get(Household, tree.household_a.id).status = "red"
+        db.session.commit()
+    follow_up(client, observation_id(app), temperature="39.0")
+    with app.app_context():
+        assert db.session.get(Household, tree.household_a.id).status == "red"
+
+
+def test_supplies_needed_create_an_errand(tree, login_as, app, at):
+    """Supplies needed make an errand on the today list; one tap marks it done."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    follow_up(client, observation_id(app), supplies="大米、食用油")
+    page = client.get("/today/").get_data(as_text=True)
+    assert "帮忙购置生活必需品：大米、食用油" in page
+    with app.app_context():
+        errand_id = db.session.scalar(select(Errand.id))
+    client.post(f"/errands/{errand_id}/done", headers=HX)
+    with app.app_context():
+        assert db.session.get(Errand, errand_id).done_at is not None
+
+
+@pytest.mark.parametrize("temperature", ["50", "abc", "33.9", ""])
+def test_bad_temperatures_are_refused(tree, login_as, app, at, temperature):
+    """50, 'abc', below 34 or nothing: 422 with a Chinese message, nothing saved."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    response = follow_up(client, observation_id(app), temperature=temperature)
+    assert response.status_code == 422
+    assert "体温" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_observation_ends_by_itself(tree, login_as, app, at):
+    """The day after the planned end nobody is under observation and no follow-up is due."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id, days=2)
+    at(9, day=DAY + timedelta(days=2))
+    assert "上午 · 待随访" in client.get("/today/").get_data(as_text=True)
+    at(9, day=DAY + timedelta(days=3))
+    page = client.get("/today/").get_data(as_text=True)
+    assert "暂无待随访" in page
+    household = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert "居家观察至" not in household
+
+
+def test_release_early_and_extend_need_a_reason(tree, login_as, app, at):
+    """Extending moves the end; releasing ends it today; both keep their reason."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    later = (DAY + timedelta(days=20)).isoformat()
+    assert (
+        client.post(f"/observations/{obs}/extend", data={"planned_end": later}).status_code == 422
+    )
+    client.post(f"/observations/{obs}/extend", data={"planned_end": later, "reason": "复查"})
+    client.post(f"/observations/{obs}/release", data={"reason": "核酸阴性"})
+    with app.app_context():
+        observation = db.session.get(Observation, obs)
+        assert observation.planned_end == DAY + timedelta(days=20)
+        assert observation.released_on == DAY
+        assert [e.action for e in observation.events] == ["start", "extend", "release"]
+    assert "暂无待随访" in client.get("/today/").get_data(as_text=True)
+
+
+def test_worker_cannot_follow_up_another_grid(tree, login_as, app):
+    """Guessing the id of an observation in grid B answers 404."""
+    client = login_as(tree.worker_a)
+    assert follow_up(client, tree.observation_b.id).status_code == 404

@@ -1,0 +1,33 @@
+"""Finding a household in scope: address, resident name, last 4 digits of a phone or an ID."""
+
+import pytest
+
+
+@pytest.mark.parametrize("q", ["101室", "张三", "5678", "1237", "2222"])
+def test_worker_finds_own_household(tree, login_as, q):
+    """Address, name, phone tail, ID tail and household phone tail all find household A."""
+    client = login_as(tree.worker_a)
+    page = client.get(f"/search/?q={q}").get_data(as_text=True)
+    assert tree.household_a.address in page
+
+
+def test_search_stays_in_scope(tree, login_as):
+    """A name in grid B is not found by a worker of grid A."""
+    client = login_as(tree.worker_a)
+    page = client.get("/search/?q=李四").get_data(as_text=True)
+    assert tree.household_b.address not in page and "未找到" in page
+
+
+def test_active_search_returns_the_fragment(tree, login_as):
+    """With htmx the answer is only the results list."""
+    client = login_as(tree.admin)
+    response = client.get("/search/?q=室", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and 'id="results"' in body
+    assert tree.household_a.address in body and tree.household_b.address in body
+
+
+def test_wildcards_are_taken_literally(tree, login_as):
+    """A % in the query matches a percent sign, not everything."""
+    client = login_as(tree.admin)
+    assert tree.household_a.address not in client.get("/search/?q=%25").get_data(as_text=True)

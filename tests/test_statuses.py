@@ -1,0 +1,127 @@
+"""Colour changes (四色预警 + 浅黄): kept with who, when, from, to and why; never lost."""
+
+import pytest
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import Household, Resident, StatusChange
+
+HX = {"HX-Request": "true"}
+
+
+def mark(client, household_id, status="red", key="key-status-01", version="1", **extra):
+    data = {"key": key, "status": status, "reason": "确诊病例", "version": version, **extra}
+    return client.post(f"/statuses/household/{household_id}", data=data, headers=HX)
+
+
+def history(app):
+    with app.app_context():
+        return db.session.execute(
+            select(
+                StatusChange.from_status, StatusChange.to_status, StatusChange.worker_id
+            ).order_by(StatusChange.id)
+        ).all()
+
+
+def test_worker_marks_a_household_red_with_a_reason(tree, login_as, app):
+    """The card comes back red; the change is in the history with who and why."""
+    client = login_as(tree.worker_a)
+    response = mark(client, tree.household_a.id)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "s-red" in body and "<html" not in body
+    assert 'hx-swap-oob="afterbegin:#timeline"' in body and "确诊病例" in body
+    assert len(response.get_data()) <= 1536
+    assert history(app) == [("green", "red", tree.worker_a.id)]
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert "绿 → 红，确诊病例" in page
+
+
+def test_marking_from_the_list_swaps_the_row_only(tree, login_as):
+    """From a micro-grid row the answer is the row and the counters, within 1.5 KB."""
+    client = login_as(tree.worker_a)
+    headers = {**HX, "HX-Target": f"h{tree.household_a.id}"}
+    response = client.post(
+        f"/statuses/household/{tree.household_a.id}",
+        data={"key": "key-status-02", "status": "orange", "reason": "密接"},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert len(response.get_data()) <= 1536
+    assert 'class="dot s-orange"' in response.get_data(as_text=True)
+
+
+def test_reason_is_required(tree, login_as, app):
+    """No reason, no change: 422 with the message in Chinese."""
+    client = login_as(tree.worker_a)
+    response = client.post(
+        f"/statuses/household/{tree.household_a.id}",
+        data={"key": "key-status-03", "status": "green", "reason": ""},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    assert "请填写调整原因" in response.get_data(as_text=True)
+    assert history(app) == []
+
+
+def test_unknown_colour_is_refused(tree, login_as, app):
+    """A colour that does not exist is refused."""
+    client = login_as(tree.worker_a)
+    assert mark(client, tree.household_a.id, status="purple").status_code == 422
+    assert history(app) == []
+
+
+def test_same_key_ten_times_changes_once(tree, login_as, app):
+    """Ten copies of one submission: one change in the history, the same answer each time."""
+    client = login_as(tree.worker_a)
+    codes = {mark(client, tree.household_a.id).status_code for _ in range(10)}
+    assert codes == {200}
+    assert len(history(app)) == 1
+
+
+def test_two_workers_at_once_get_a_conflict(tree, login_as, app):
+    """Two sessions saw version 1; the second gets the conflict message with the current colour
+    and can re-apply; the history holds exactly what happened."""
+    first = login_as(tree.worker_a)
+    assert mark(first, tree.household_a.id, "orange", key="key-first-0001").status_code == 200
+    second = app.test_client()
+    second.post("/login", data={"phone": tree.supervisor_a.phone, "password": "secret-pass-1"})
+    conflict = mark(second, tree.household_a.id, "yellow", key="key-second-001")
+    body = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert "刚才有人修改了该户" in body and "橙" in body
+    assert history(app) == [("green", "orange", tree.worker_a.id)]
+    new_version = body.split('id="version" value="')[1].split('"')[0]
+    again = mark(second, tree.household_a.id, "yellow", key="key-second-002", version=new_version)
+    assert again.status_code == 200
+    assert [h[:2] for h in history(app)] == [("green", "orange"), ("orange", "yellow")]
+
+
+def test_marking_a_resident_raises_the_household(tree, login_as, app):
+    """A resident marked orange makes a green household orange too, both in the history."""
+    client = login_as(tree.worker_a)
+    response = client.post(
+        f"/statuses/resident/{tree.resident_a.id}",
+        data={"key": "key-resident-1", "status": "orange", "reason": "密切接触者"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Resident, tree.resident_a.id).status == "orange"
+        assert db.session.get(Household, tree.household_a.id).status == "orange"
+        assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 2
+
+
+@pytest.mark.parametrize("url", ["/statuses/household/{hb}", "/statuses/resident/{rb}"])
+def test_worker_cannot_mark_another_grid(tree, login_as, app, url):
+    """Guessing an id of grid B answers 404 and changes nothing."""
+    client = login_as(tree.worker_a)
+    target = url.format(hb=tree.household_b.id, rb=tree.resident_b.id)
+    data = {"key": "key-guess-0001", "status": "red", "reason": "x"}
+    assert client.post(target, data=data).status_code == 404
+    assert history(app) == []
+
+
+def test_turning_red_shows_on_todays_list(tree, login_as):
+    """A household that turned red today is on the today list of its supervisor."""
+    mark(login_as(tree.worker_a), tree.household_a.id)
+    page = login_as(tree.supervisor_a).get("/today/").get_data(as_text=True)
+    assert "今日转为红码/橙码" in page and tree.household_a.address in page

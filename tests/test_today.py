@@ -1,0 +1,54 @@
+"""Today (今日任务): what a worker has to do now, and a supervisor's view of their subtree."""
+
+from datetime import timedelta
+
+from webapp.clock import now
+from webapp.extensions import db
+from webapp.models import Household
+
+
+def set_household(app, household_id, **values):
+    with app.app_context():
+        household = db.session.get(Household, household_id)
+        for name, value in values.items():
+            setattr(household, name, value)
+        db.session.commit()
+
+
+def test_never_visited_household_is_due(tree, login_as):
+    """A household never visited is on the worker's list with a one-tap visit button."""
+    page = login_as(tree.worker_a).get("/today/").get_data(as_text=True)
+    assert "应走访" in page and tree.household_a.address in page
+    assert f'hx-target="#h{tree.household_a.id}"' in page
+    assert tree.household_b.address not in page
+
+
+def test_rhythm_follows_the_colour(tree, login_as, app):
+    """Green visited 5 days ago is not due; red visited 13 hours ago is."""
+    set_household(app, tree.household_a.id, last_visit_at=now() - timedelta(days=5))
+    client = login_as(tree.worker_a)
+    assert tree.household_a.address not in client.get("/today/").get_data(as_text=True)
+    set_household(app, tree.household_a.id, status="red", last_visit_at=now() - timedelta(hours=13))
+    assert tree.household_a.address in client.get("/today/").get_data(as_text=True)
+
+
+def test_visit_from_today_list_returns_to_today(tree, login_as):
+    """Without JavaScript a visit logged from the today list comes back to it."""
+    client = login_as(tree.worker_a)
+    response = client.post(
+        f"/visits/new/{tree.household_a.id}",
+        data={"key": "key-today-001", "method": "door", "next": "/today/"},
+    )
+    assert response.headers["Location"].endswith("/today/")
+
+
+def test_supervisor_sees_counts_per_child(tree, login_as):
+    """A community supervisor's today list has one row per grid with what is due."""
+    page = login_as(tree.admin).get("/today/").get_data(as_text=True)
+    assert "分区情况" in page and tree.township.name in page
+
+
+def test_worker_has_no_area_table(tree, login_as):
+    """Field workers see their own tasks, not the supervisors' table."""
+    page = login_as(tree.worker_a).get("/today/").get_data(as_text=True)
+    assert "分区情况" not in page
