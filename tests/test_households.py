@@ -152,3 +152,23 @@ def test_removing_a_resident_updates_the_count(tree, login_as, app):
     client.get("/today/")  # the flash message names the resident once; let it go
     page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
     assert "张三" not in page
+
+
+def test_worker_registers_a_returnee_who_starts_light_yellow(tree, login_as, app):
+    """A field worker registers a returnee: resident and household start light yellow."""
+    client = login_as(tree.worker_a)
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={
+            "name": "返乡人",
+            "id_number": "330702200503150021",
+            "tags": "returnee",
+            "origin": "温州",
+            "return_date": "2026-11-20",
+        },
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        resident = db.session.scalar(select(Resident).where(Resident.name == "返乡人"))
+        assert resident.status == "light_yellow"
+        assert db.session.get(Household, tree.household_a.id).status == "light_yellow"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, url_for
+from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ..households.views import page_context
 from ..htmx import redirect_after_write, render
 from ..identity import birth_year_of, gender_of
 from ..models import Household, Resident
+from ..statuses.rules import raise_at_least
 from . import bp
 from .forms import ResidentForm
 
@@ -60,9 +61,11 @@ def _form_page(form: ResidentForm, household: Household, resident: Resident | No
 
 
 @bp.route("/new/<int:household_id>", methods=["GET", "POST"])
-@scope.require_manager
 def new(household_id: int):
-    """Add a resident to a household."""
+    """Register a resident in a household (door-to-door registration is field work).
+
+    A returnee starts light yellow, and the household with them (DESIGN.md "Workflows").
+    """
     household = scope.get_household_or_404(household_id)
     form = ResidentForm()
     if _validate(form, None):
@@ -70,6 +73,13 @@ def new(household_id: int):
         _fill(resident, form)
         db.session.add(resident)
         household.member_count += 1
+        if "returnee" in resident.tags:
+            resident.status = current_app.config["RETURNEE_STATUS"]
+            raise_at_least(
+                household,
+                resident.status,
+                _("%(name)s returned from %(place)s", name=resident.name, place=resident.origin),
+            )
         db.session.commit()
         flash(_("%(name)s was added.", name=resident.name), "success")
         return redirect_after_write(url_for("households.show", household_id=household.id))
