@@ -24,7 +24,7 @@ system-deps:
 	@bash scripts/system-deps.sh runtime
 
 translations: .venv/.runtime
-	@.venv/bin/pybabel compile --use-fuzzy -q -d webapp/translations
+	@.venv/bin/pybabel compile -d webapp/translations >/dev/null
 
 run: system-deps translations
 	$(FLASK) db upgrade
