@@ -1,0 +1,225 @@
+"""A worker's phone, driven through Debian's Chromium: one-tap visits, colours, the outbox."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from webapp.extensions import db
+from webapp.models import Household, Visit
+
+from .conftest import PASSWORD
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path("/tmp/gridwork-shots")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIME = re.compile(r"\d\d-\d\d \d\d:\d\d")
+
+
+@pytest.fixture(scope="module")
+def live_server(app) -> Iterator[str]:
+    """Serve the test app on a free local port; requests share the test database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    """Debian's Chromium, started once for the module."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live_server, tree) -> Iterator:
+    """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error."""
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        base_url=live_server,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, tree.worker_a)
+    yield page
+    context.close()
+    assert errors == []
+
+
+def sign_in(page, worker) -> None:
+    page.goto("/login")
+    page.fill("input[name=phone]", worker.phone)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button.primary")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def visits_of(app, household_id: int) -> int:
+    with app.app_context():
+        db.session.remove()
+        return db.session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.household_id == household_id)
+        )
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app):
+    """Tapping 已走访 on a household row updates that row and logs exactly one visit."""
+    phone.goto(f"/grids/{tree.micro_a.id}")
+    row = phone.locator(f"#h{tree.household_a.id}")
+    expect(row.locator(".meta")).to_contain_text("未走访")
+    posts: list[str] = []
+    phone.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    row.locator("button[value=door]").click()
+    expect(row.locator(".meta")).not_to_contain_text("未走访")
+    expect(row.locator(".meta")).to_contain_text(TIME)
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    expect(phone.locator("#summary")).to_contain_text("1")
+    shoot(phone, "micro-grid")
+    assert len(posts) == 1, "htmx and the outbox both sent the form"
+    assert visits_of(app, tree.household_a.id) == 1
+
+
+def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app):
+    """Tapping the phone method on the household page logs one visit shown in the history."""
+    phone.goto(f"/households/{tree.household_a.id}")
+    button = phone.locator("form.visit button[value=phone]")
+    label = button.inner_text()
+    button.click()
+    expect(phone.locator("#timeline li").first).to_contain_text(label)
+    expect(phone.locator("#card-head")).not_to_contain_text("未走访")
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    shoot(phone, "household-visit")
+    assert visits_of(app, tree.household_a.id) == 1
+
+
+def test_colour_change_on_household_page(phone, tree, app):
+    """Choosing red with a reason saves the colour and the card shows it."""
+    phone.goto(f"/households/{tree.household_a.id}")
+    form = phone.locator("form[action*='statuses/household']")
+    phone.locator("details.mark", has=form).locator("summary").click()
+    form.locator("input[value=red]").check()
+    form.locator("input[name=reason]").fill("发热，居家隔离")
+    shoot(phone, "colour-form")
+    form.locator("button.primary").click()
+    expect(phone.locator("#card-head h1 .dot")).to_have_class(re.compile(r"\bs-red\b"))
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    shoot(phone, "household")
+    with app.app_context():
+        db.session.remove()
+        assert db.session.get(Household, tree.household_a.id).status == "red"
+
+
+def test_visit_tapped_twice_offline_arrives_once(phone, tree, app):
+    """Two taps without signal wait in the outbox, and one visit arrives once back online."""
+    phone.goto(f"/grids/{tree.micro_a.id}")
+    row = phone.locator(f"#h{tree.household_a.id}")
+    counter = phone.locator("#outbox-count")
+    phone.context.set_offline(True)
+    row.locator("button[value=door]").click()
+    row.locator("button[value=door]").click()
+    expect(counter).to_have_text("1 条待发送")
+    expect(counter).to_be_visible()
+    shoot(phone, "offline")
+    assert visits_of(app, tree.household_a.id) == 0
+
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(counter).to_be_hidden()
+    expect(row.locator(".meta")).to_contain_text(TIME)
+    assert visits_of(app, tree.household_a.id) == 1
+
+
+def test_queued_visit_is_sent_after_reload(phone, tree, app):
+    """A visit that could not be sent stays on the phone across a reload and goes at page load."""
+    phone.goto(f"/grids/{tree.micro_a.id}")
+    phone.route("**/visits/**", lambda route: route.abort("connectionfailed"))
+    phone.locator(f"#h{tree.household_a.id} button[value=door]").click()
+    expect(phone.locator("#outbox-count")).to_have_text("1 条待发送")
+    phone.unroute("**/visits/**")
+    phone.reload()
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    expect(phone.locator(f"#h{tree.household_a.id} .meta")).to_contain_text(TIME)
+    assert visits_of(app, tree.household_a.id) == 1
+
+
+def test_outbox_counter_speaks_english(phone, tree):
+    """In English the header says how many writes are waiting to send."""
+    phone.goto(f"/lang/en?next=/grids/{tree.micro_a.id}")
+    phone.context.set_offline(True)
+    phone.locator(f"#h{tree.household_a.id} button[value=door]").click()
+    expect(phone.locator("#outbox-count")).to_have_text("1 waiting to send")
+    phone.context.set_offline(False)
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+
+
+def test_queued_visit_waits_for_the_worker_who_made_it(phone, tree, app):
+    """On a shared phone, a visit queued by one worker is not sent under another's sign-in."""
+    phone.goto(f"/grids/{tree.micro_a.id}")
+    phone.route("**/visits/**", lambda route: route.abort("connectionfailed"))
+    phone.locator(f"#h{tree.household_a.id} button[value=door]").click()
+    expect(phone.locator("#outbox-count")).to_have_text("1 条待发送")
+    phone.unroute("**/visits/**")
+    phone.locator("header form.inline button").click()
+    sign_in(phone, tree.supervisor_a)
+    phone.goto(f"/grids/{tree.micro_a.id}")
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    phone.wait_for_timeout(500)
+    assert visits_of(app, tree.household_a.id) == 0
+
+    phone.locator("header form.inline button").click()
+    sign_in(phone, tree.worker_a)
+    expect(phone.locator("#outbox-count")).to_be_hidden()
+    with app.app_context():
+        db.session.remove()
+        visit = db.session.scalar(select(Visit))
+        assert visit is not None and visit.worker_id == tree.worker_a.id
+
+
+def test_visit_form_posts_without_javascript(chromium, live_server, tree, app):
+    """With JavaScript off, 已走访 is a plain form post and still logs one visit."""
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, java_script_enabled=False, base_url=live_server
+    )
+    page = context.new_page()
+    sign_in(page, tree.worker_a)
+    page.goto(f"/grids/{tree.micro_a.id}")
+    page.locator(f"#h{tree.household_a.id} button[value=door]").click()
+    expect(page.locator(f"#h{tree.household_a.id} .meta")).to_contain_text(TIME)
+    context.close()
+    assert visits_of(app, tree.household_a.id) == 1
