@@ -41,6 +41,8 @@ def make_app(db_url: str, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         # scrypt is right for production and far too slow for a fixture run per test.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # A character missing from the PDF font fails the test instead of printing a box.
+        "PDF_STRICT_GLYPHS": True,
     }
     config.update(overrides)
     return create_app(config)

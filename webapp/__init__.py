@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -45,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .households import bp as households_bp
     from .main import bp as main_bp
     from .observations import bp as observations_bp
+    from .cards import bp as cards_bp
+    from .progress import bp as progress_bp
+    from .reports import bp as reports_bp
     from .residents import bp as residents_bp
     from .search import bp as search_bp
     from .statuses import bp as statuses_bp
@@ -65,6 +69,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         observations_bp,
         errands_bp,
         search_bp,
+        progress_bp,
+        cards_bp,
+        reports_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -90,8 +97,12 @@ def _register_template_helpers(app: Flask) -> None:
         slot_labels=SLOTS,
         current_language=_select_locale,
         form_key=form_key,
+        job_titles=JOB_TITLES,
     )
     app.jinja_env.filters.update(mask_id=mask_id_number, mask_phone=mask_phone, mask_name=mask_name)
+
+
+JOB_TITLES = {"cards": _l("Work ID cards"), "report": _l("Daily report")}
 
 
 def _select_locale() -> str:

@@ -1,5 +1,6 @@
 """The domain model, one module per aggregate."""
 
+from .cards import Card, Job
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -38,10 +39,12 @@ __all__ = [
     "SYMPTOMS",
     "VISIT_METHODS",
     "WORKER_TAGS",
+    "Card",
     "Errand",
     "FollowUp",
     "Grid",
     "Household",
+    "Job",
     "Observation",
     "ObservationEvent",
     "Resident",

@@ -49,6 +49,9 @@ class Worker(UserMixin, db.Model):
     positions: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The ID-card photo is a JPEG file under instance/photos/; this counts its replacements so
+    # that cached copies are refreshed (0: no photo yet).
+    photo_version: Mapped[int] = mapped_column(default=0)
 
     scope: Mapped[Grid] = relationship(lazy="joined", innerjoin=True)
 

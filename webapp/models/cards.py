@@ -1,0 +1,65 @@
+"""Work ID cards (工作证) and the background jobs that print them in bulk."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from .people import Worker
+
+
+class Card(db.Model):
+    """One printed card. Reissuing revokes the old serial; the public page checks the serial."""
+
+    __tablename__ = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(16), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=now)
+    valid_until: Mapped[date]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    revoked_at: Mapped[datetime | None]
+    revoke_reason: Mapped[str | None] = mapped_column(String(200))
+
+    worker: Mapped[Worker] = relationship(foreign_keys=[worker_id])
+
+    __table_args__ = (Index("ix_card_worker_revoked", "worker_id", "revoked_at"),)
+
+    def state(self, on: date) -> str:
+        """'valid', 'revoked' or 'expired' on day `on`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if on > self.valid_until:
+            return "expired"
+        return "valid"
+
+
+class Job(db.Model):
+    """A long task (a batch of cards, a zone report) with its progress, kept in the database so
+    that any app server can show its bar and the download survives a page reload."""
+
+    __tablename__ = "job"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # running, done, failed
+    progress: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    result_path: Mapped[str | None] = mapped_column(String(300))
+    result_name: Mapped[str | None] = mapped_column(String(120))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_job_owner_created", "created_by_id", "created_at"),)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress / self.total) if self.total else 0

@@ -1,0 +1,46 @@
+"""A background job's progress bar (polled by htmx), its download, and retry after a failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, send_file, url_for
+from flask_login import current_user
+
+from .. import jobs
+from ..extensions import db
+from ..htmx import redirect_after_write, render
+from ..models import Job
+from . import bp
+
+
+def get_job_or_404(job_id: str) -> Job:
+    """Jobs are their creator's (an admin may see all): others get 404."""
+    job = db.session.get(Job, job_id)
+    if job is None or (job.created_by_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    return job
+
+
+@bp.get("/<job_id>")
+def show(job_id: str):
+    """The job's page; with htmx, just the bar (which polls itself until done)."""
+    return render("progress/show.html", "progress/_bar.html", job=get_job_or_404(job_id))
+
+
+@bp.get("/<job_id>/download")
+def download(job_id: str):
+    """The finished file."""
+    job = get_job_or_404(job_id)
+    if job.status != "done" or not job.result_path or not Path(job.result_path).is_file():
+        abort(404)
+    return send_file(job.result_path, as_attachment=True, download_name=job.result_name)
+
+
+@bp.post("/<job_id>/retry")
+def retry(job_id: str):
+    """Start a failed job again."""
+    job = get_job_or_404(job_id)
+    if job.status == "failed":
+        jobs.retry(job)
+    return redirect_after_write(url_for("progress.show", job_id=job.id))
