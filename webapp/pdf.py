@@ -13,6 +13,7 @@ is configured with PDF_STRICT_GLYPHS (the tests do).
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -77,8 +78,19 @@ def fetcher() -> LocalOnlyFetcher:
 
 
 def new_font_config() -> FontConfiguration:
-    """One FontConfiguration shared by the documents of a batch (the fonts load once)."""
+    """A FontConfiguration to share between the documents of a batch (the fonts load once)."""
     return FontConfiguration()
+
+
+_per_thread = threading.local()
+
+
+def _thread_font_config() -> FontConfiguration:
+    # Loading the two CJK fonts takes about 3 s, rendering a page a tenth of that: keep one
+    # configuration per thread (WeasyPrint's is not meant to be shared across threads).
+    if getattr(_per_thread, "font_config", None) is None:
+        _per_thread.font_config = FontConfiguration()
+    return _per_thread.font_config
 
 
 def write_pdf(
@@ -87,7 +99,7 @@ def write_pdf(
     font_config: FontConfiguration | None = None,
 ) -> bytes | None:
     """Render `html` to a PDF (bytes, or written to `target`)."""
-    font_config = font_config or new_font_config()
+    font_config = font_config or _thread_font_config()
     fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
     with _watch_glyphs():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
