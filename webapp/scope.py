@@ -59,11 +59,25 @@ def _visible(obj_active: bool) -> bool:
     return obj_active or current_user.can_manage
 
 
+def _household_bound(model, object_id: int):
+    """One row of a model that belongs to a household (via `model.household`), in scope."""
+    return db.session.scalar(
+        select(model)
+        .join(model.household)
+        .join(Household.grid)
+        .where(model.id == object_id, within(Grid.path))
+    )
+
+
+def _found(obj, active: bool = True):
+    if obj is None or not _visible(active):
+        abort(404)
+    return obj
+
+
 def get_grid_or_404(grid_id: int) -> Grid:
     grid = db.session.scalar(select(Grid).where(Grid.id == grid_id, within(Grid.path)))
-    if grid is None or not _visible(grid.active):
-        abort(404)
-    return grid
+    return _found(grid, grid is not None and grid.active)
 
 
 def get_household_or_404(household_id: int) -> Household:
@@ -72,45 +86,20 @@ def get_household_or_404(household_id: int) -> Household:
         .join(Household.grid)
         .where(Household.id == household_id, within(Grid.path))
     )
-    if household is None or not _visible(household.active):
-        abort(404)
-    return household
+    return _found(household, household is not None and household.active)
 
 
 def get_resident_or_404(resident_id: int) -> Resident:
-    resident = db.session.scalar(
-        select(Resident)
-        .join(Resident.household)
-        .join(Household.grid)
-        .where(Resident.id == resident_id, within(Grid.path))
-    )
-    if resident is None or not _visible(resident.active and resident.household.active):
-        abort(404)
-    return resident
+    resident = _household_bound(Resident, resident_id)
+    return _found(resident, resident is not None and resident.active and resident.household.active)
 
 
 def get_observation_or_404(observation_id: int) -> Observation:
-    observation = db.session.scalar(
-        select(Observation)
-        .join(Observation.household)
-        .join(Household.grid)
-        .where(Observation.id == observation_id, within(Grid.path))
-    )
-    if observation is None:
-        abort(404)
-    return observation
+    return _found(_household_bound(Observation, observation_id))
 
 
 def get_errand_or_404(errand_id: int) -> Errand:
-    errand = db.session.scalar(
-        select(Errand)
-        .join(Errand.household)
-        .join(Household.grid)
-        .where(Errand.id == errand_id, within(Grid.path))
-    )
-    if errand is None:
-        abort(404)
-    return errand
+    return _found(_household_bound(Errand, errand_id))
 
 
 def get_worker_or_404(worker_id: int) -> Worker:
