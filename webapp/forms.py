@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField, widgets
+from wtforms import Field, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .identity import is_valid_phone
 
@@ -31,3 +31,34 @@ def mobile_phone(form, field: Field) -> None:
     """An 11-digit mainland mobile number, when given."""
     if field.data and not is_valid_phone(field.data):
         raise ValidationError(_l("Enter an 11-digit mobile number, e.g. 13812345678."))
+
+
+def upper(value: str | None) -> str | None:
+    return value.upper() if value else value
+
+
+AT_MOST = _l("At most %(max)d characters.")
+
+
+def text_field(label, max_length: int, required=None, filters=(strip,), validators=(), **kw):
+    """A stripped text field, at most `max_length` long; `required` is the message when empty
+    (None: the field is optional)."""
+    first = DataRequired(required) if required else Optional()
+    return StringField(
+        label,
+        filters=list(filters),
+        validators=[first, Length(max=max_length, message=AT_MOST), *validators],
+        **kw,
+    )
+
+
+def phone_field(label, required=None, **kw) -> StringField:
+    """A mainland mobile number, numeric keyboard on phones."""
+    return text_field(
+        label, 11, required, validators=[mobile_phone], render_kw={"inputmode": "numeric"}, **kw
+    )
+
+
+def code_field(label, required=None, **kw) -> StringField:
+    """A grid code: stripped, upper case, at most 16 characters."""
+    return text_field(label, 16, required, filters=(strip, upper), **kw)

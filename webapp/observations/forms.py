@@ -1,23 +1,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import CheckboxesField, choices, strip
+from ..forms import CheckboxesField, choices, strip, text_field
 from ..idempotency import key_field
 from ..models import SLOTS, SYMPTOMS
 
-REASON = [
-    DataRequired(_l("Give a reason.")),
-    Length(max=200, message=_l("At most %(max)d characters.")),
-]
+
+def reason_field():
+    return text_field(_l("Reason"), 200, _l("Give a reason."))
 
 
 class ObservationForm(FlaskForm):
     key = key_field()
     start_date = DateField(_l("Start"), validators=[InputRequired(_l("Enter a date."))])
     planned_end = DateField(_l("Planned end"), validators=[InputRequired(_l("Enter a date."))])
-    reason = StringField(_l("Reason"), filters=[strip], validators=REASON)
+    reason = reason_field()
 
     def validate_planned_end(self, field) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
@@ -26,11 +25,11 @@ class ObservationForm(FlaskForm):
 
 class ExtendForm(FlaskForm):
     planned_end = DateField(_l("New planned end"), validators=[InputRequired(_l("Enter a date."))])
-    reason = StringField(_l("Reason"), filters=[strip], validators=REASON)
+    reason = reason_field()
 
 
 class ReleaseForm(FlaskForm):
-    reason = StringField(_l("Reason"), filters=[strip], validators=REASON)
+    reason = reason_field()
 
 
 def _temperature(form, field) -> None:
@@ -54,10 +53,9 @@ class FollowUpForm(FlaskForm):
         render_kw={"inputmode": "decimal", "placeholder": "36.5", "autocomplete": "off"},
     )
     symptoms = CheckboxesField(_l("Symptoms"), choices=choices(SYMPTOMS))
-    supplies = StringField(
+    supplies = text_field(
         _l("Supplies needed"),
+        200,
         description=_l("Creates an errand: buying daily necessities for the household."),
-        filters=[strip],
-        validators=[Optional(), Length(max=200, message=_l("At most %(max)d characters."))],
     )
     visited_at = HiddenField()  # sent by the outbox; a follow-up keeps its slot, not this time

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField
+from wtforms.validators import Optional, ValidationError
 
-from ..forms import CheckboxesField, choices, mobile_phone, strip
+from ..forms import CheckboxesField, choices, phone_field, text_field
 from ..identity import is_valid_id_number, normalize_id_number
 from ..models import RESIDENT_TAGS
 
@@ -16,40 +16,18 @@ def _id_number(form, field) -> None:
 
 
 class ResidentForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the name.")),
-            Length(max=40, message=_l("At most %(max)d characters.")),
-        ],
-    )
-    id_number = StringField(
+    name = text_field(_l("Name"), 40, _l("Enter the name."))
+    id_number = text_field(
         _l("ID number"),
+        18,
+        _l("Enter the ID number."),
         description=_l("Gender and birth year are read from it."),
-        filters=[lambda v: normalize_id_number(v) if v else v],
-        validators=[
-            DataRequired(_l("Enter the ID number.")),
-            Length(max=18, message=_l("At most %(max)d characters.")),
-            _id_number,
-        ],
+        filters=(lambda v: normalize_id_number(v) if v else v,),
+        validators=[_id_number],
     )
-    phone = StringField(
-        _l("Phone"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=11, message=_l("At most %(max)d characters.")),
-            mobile_phone,
-        ],
-        render_kw={"inputmode": "numeric"},
-    )
+    phone = phone_field(_l("Phone"))
     tags = CheckboxesField(_l("Tags"), choices=choices(RESIDENT_TAGS))
-    origin = StringField(
-        _l("Returned from"),
-        filters=[strip],
-        validators=[Optional(), Length(max=80, message=_l("At most %(max)d characters."))],
-    )
+    origin = text_field(_l("Returned from"), 80)
     return_date = DateField(_l("Return date"), validators=[Optional()])
 
     def validate(self, extra_validators=None) -> bool:

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import HiddenField, RadioField
+from wtforms.validators import InputRequired
 
-from ..forms import choices, strip
+from ..forms import choices, text_field
 from ..idempotency import key_field
 from ..models import STATUSES
 
@@ -15,13 +15,6 @@ class StatusForm(FlaskForm):
         choices=choices(STATUSES),
         validators=[InputRequired(_l("Choose a colour."))],
     )
-    reason = StringField(
-        _l("Reason"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Give a reason for the change.")),
-            Length(max=200, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    reason = text_field(_l("Reason"), 200, _l("Give a reason for the change."))
     # The household version the worker saw: a change made in between is shown, not overwritten.
     version = HiddenField()

@@ -2,11 +2,11 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from ..clock import now
-from ..forms import choices, strip
+from ..forms import choices, text_field
 from ..idempotency import key_field
 from ..models import VISIT_METHODS
 
@@ -32,16 +32,8 @@ class VisitForm(FlaskForm):
         ],
     )
     not_at_home = BooleanField(_l("Nobody at home"))
-    note = StringField(
-        _l("Note"),
-        filters=[strip],
-        validators=[Optional(), Length(max=200, message=_l("At most %(max)d characters."))],
-    )
-    temperatures = StringField(
-        _l("Temperatures"),
-        filters=[strip],
-        validators=[Optional(), Length(max=60, message=_l("At most %(max)d characters."))],
-    )
+    note = text_field(_l("Note"), 200)
+    temperatures = text_field(_l("Temperatures"), 60)
     visited_at = DateTimeLocalField(
         _l("Time of the visit"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
