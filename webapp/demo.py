@@ -2,7 +2,9 @@
 
 Rows are made as plain dicts with explicit ids and written with Core executemany inserts in
 batches: ORM objects for half a million residents would take many minutes and gigabytes.
-Everything comes from one seeded Random, so two loads give the same data.
+Everything comes from one seeded Random, so two loads give the same data. A month of field
+work (visits, colour history, home observation, follow-ups, errands) follows, written by
+demo_history.py at the seed's rates.
 """
 
 from __future__ import annotations
@@ -19,11 +21,25 @@ from werkzeug.security import generate_password_hash
 
 from . import clock
 from . import demo_names as words
+from .demo_history import load_history
 from .extensions import db
 from .identity import id_check_char
 from .models import Grid, Household, Resident, Worker
 from .models.grid import MICRO_LEVEL, segment
 
+# Every table the demo writes with explicit ids (PostgreSQL's sequences are set past them).
+TABLES = (
+    "grid",
+    "worker",
+    "household",
+    "resident",
+    "visit",
+    "status_change",
+    "observation",
+    "observation_event",
+    "follow_up",
+    "errand",
+)
 PASSWORD = "demo1234"
 SEED = 2020
 BATCH = 10_000
@@ -214,9 +230,10 @@ class _Loader:
         self.build_tree()
         sign_ins = self.load_workers()
         self.load_households()
+        load_history(self.now, self.echo)
         if db.session.get_bind().dialect.name == "postgresql":
             # Explicit ids leave the serial sequences at 1; the app's next insert would collide.
-            for table in ("grid", "worker", "household", "resident"):
+            for table in TABLES:
                 db.session.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -589,8 +606,11 @@ class _Loader:
                     resident_id += 1
                 self.mark_returnee(rows, status)
 
+                # Visits before the month of history that demo_history.py writes (it sets
+                # last_visit_at again for the households it visits): 1-2 months ago for most,
+                # up to 3 for some, never for a few.
                 if rng.random() < 0.9:
-                    visited = now - timedelta(seconds=rng.randrange(month))
+                    visited = now - timedelta(seconds=month + rng.randrange(month))
                 elif rng.random() < 0.6:
                     visited = now - timedelta(seconds=month + rng.randrange(2 * month))
                 else:
@@ -651,7 +671,10 @@ class _Loader:
         person = rng.choice(adults)
         person["tags"] = ["returnee", *person["tags"]]
         person["origin"] = rng.choice(origins)
-        person["return_date"] = self.now.date() - timedelta(days=rng.randrange(days))
+        # Registered in working hours: before 8 in the morning the last return was yesterday
+        # (demo_history.py dates the household's colour change on the return day).
+        last_day = (self.now - timedelta(hours=8)).date()
+        person["return_date"] = last_day - timedelta(days=rng.randrange(days))
         person["status"] = status
         if status in ("red", "orange") or (status == "yellow" and rng.random() < 0.5):
             person["tags"].append("home_observation")
