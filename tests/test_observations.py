@@ -146,7 +146,9 @@ def test_supplies_needed_create_an_errand(tree, login_as, app, at):
     page = client.get("/today/").get_data(as_text=True)
     assert "帮忙购置生活必需品：大米、食用油" in page
     with app.app_context():
-        errand_id = db.session.scalar(select(Errand.id))
+        errand_id = db.session.scalar(
+            select(Errand.id).where(Errand.household_id == tree.household_a.id)
+        )
     client.post(f"/errands/{errand_id}/done", headers=HX)
     with app.app_context():
         assert db.session.get(Errand, errand_id).done_at is not None

@@ -6,8 +6,17 @@ from flask import Response, make_response, redirect, render_template, request
 
 
 def is_partial() -> bool:
-    """An htmx request that wants a fragment (a boosted link wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    """An htmx request that wants a fragment.
+
+    A boosted link wants the whole page, and so does the back button: htmx restores history
+    by asking again with HX-History-Restore-Request when its cache has no copy.
+    """
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-Boosted")
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render(page: str, fragment: str | None = None, /, status: int = 200, **context) -> Response:

@@ -38,7 +38,11 @@ def upgrade():
     sa.UniqueConstraint('client_key', name=op.f('uq_visit_client_key'))
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
-        batch_op.create_index('ix_visit_grid_time', ['grid_id', 'visited_at'], unique=False)
+        batch_op.create_index(
+            'ix_visit_grid_time',
+            ['grid_id', 'visited_at', 'household_id', 'persons_seen'],
+            unique=False,
+        )
         batch_op.create_index('ix_visit_household_time', ['household_id', 'visited_at'], unique=False)
         batch_op.create_index('ix_visit_worker_household_time', ['worker_id', 'household_id', 'visited_at'], unique=False)
 

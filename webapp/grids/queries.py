@@ -28,22 +28,37 @@ def _grouped_counts(node: Grid, prefix_length: int) -> dict[str, Counts]:
 
     With prefix_length = the child prefix length, each group is one child's subtree.
     """
+    # Two steps: count per micro-grid first (an index-only scan of ix_household_grid_counts),
+    # then add those few thousand rows up per child; grouping 200,000 joined rows by a path
+    # substring directly was three to four times slower on the zone.
+    per_grid = (
+        select(
+            Household.grid_id,
+            Household.status,
+            func.count().label("households"),
+            func.sum(Household.member_count).label("residents"),
+        )
+        .where(
+            Household.active,
+            Household.grid_id.in_(select(Grid.id).where(in_subtree(Grid.path, node.path))),
+        )
+        .group_by(Household.grid_id, Household.status)
+        .subquery()
+    )
     child = func.substr(Grid.path, 1, prefix_length).label("child")
     stmt = (
         select(
             child,
-            Household.status,
-            func.count(),
-            func.coalesce(func.sum(Household.member_count), 0),
+            per_grid.c.status,
+            func.sum(per_grid.c.households),
+            func.coalesce(func.sum(per_grid.c.residents), 0),
         )
-        .select_from(Grid)
-        .join(Household, Household.grid_id == Grid.id)
-        .where(in_subtree(Grid.path, node.path), Household.active)
-        .group_by(child, Household.status)
+        .join(Grid, Grid.id == per_grid.c.grid_id)
+        .group_by(child, per_grid.c.status)
     )
     counts: dict[str, Counts] = {}
     for prefix, status, households, residents in db.session.execute(stmt):
-        counts.setdefault(prefix, Counts()).add(status, households, int(residents))
+        counts.setdefault(prefix, Counts()).add(status, int(households), int(residents))
     return counts
 
 

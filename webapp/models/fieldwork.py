@@ -58,7 +58,9 @@ class Visit(db.Model):
     grid: Mapped[Grid] = relationship()
 
     __table_args__ = (
-        Index("ix_visit_grid_time", "grid_id", "visited_at"),
+        # Covers the reports' grouped counts (households, person-times per grid and day), so the
+        # zone's 14-day chart reads the index alone instead of 460,000 table rows.
+        Index("ix_visit_grid_time", "grid_id", "visited_at", "household_id", "persons_seen"),
         Index("ix_visit_household_time", "household_id", "visited_at"),
         Index("ix_visit_worker_household_time", "worker_id", "household_id", "visited_at"),
     )

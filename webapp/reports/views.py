@@ -1,3 +1,147 @@
-"""The daily report (日报) of any node, as a page and as a PDF with the same numbers."""
+"""The daily report (日报) of any node, as a page and as a PDF with the same numbers, and the
+period summary (from–to) with the seed's four figures.
 
-from . import bp  # noqa: F401
+Who may open them: every signed-in worker, for a node of their own subtree. A report holds
+counts only (no name, address or phone), the scope check is the same as the grid browser's,
+and grid leaders are not always supervisors: the leader of one micro-grid reports its figures
+up the tree every day too (DESIGN.md: a grid leader "at any level"). A worker's scope is small,
+so their reports are cheap; the heavy zone report is only reachable from the zone's scope.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Response, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import scope
+from ..clock import now
+from ..htmx import render
+from ..models import Grid
+from ..pdf import render_pdf
+from . import bp
+from .chart import trend_svg
+from .forms import daily_choice, period_choice
+from .queries import daily_report, period_report
+
+
+@bp.get("/")
+def index():
+    """Today's report of the worker's own scope node."""
+    return redirect(url_for("reports.show", grid_id=current_user.scope_id))
+
+
+def _daily_context(grid: Grid, font: str = "inherit") -> dict:
+    """The day asked for (or what is wrong with it) and, when it is good, its report."""
+    at = now()
+    choice = daily_choice(request.args, at.date())
+    context: dict = {
+        "grid": grid,
+        "choice": choice,
+        "crumbs": scope.ancestors_in_scope(grid),
+        "today": at.date(),
+    }
+    if not choice.errors:
+        report = daily_report(grid, choice.first, at)
+        context["report"] = report
+        context["chart"] = trend_svg(
+            report.trend,
+            today=at.date(),
+            font=font,
+            label=_("Households visited and person-times, last 14 days"),
+        )
+    return context
+
+
+def _period_context(grid: Grid) -> dict:
+    at = now()
+    choice = period_choice(request.args, at.date())
+    context: dict = {
+        "grid": grid,
+        "choice": choice,
+        "crumbs": scope.ancestors_in_scope(grid),
+        "today": at.date(),
+    }
+    if not choice.errors:
+        context["report"] = period_report(grid, choice.first, choice.last)
+    return context
+
+
+def _fragment(name: str) -> str | None:
+    """The fragment for htmx's swaps, but never for its history restore: with
+    historyCacheSize 0 the Back button after a day change asks the server with HX-Request set
+    and puts the answer in place of the whole <body>. (webapp/htmx.is_partial() is the place
+    for this check, for every page that pushes URLs.)"""
+    if request.headers.get("HX-History-Restore-Request") == "true":
+        return None
+    return name
+
+
+def _page(page: str, fragment: str, context: dict) -> Response:
+    # A bad day answers 422 so that htmx swaps the message in (base.html's responseHandling):
+    # a page that says what to fix, never a report of some other day.
+    status = 422 if context["choice"].errors else 200
+    return render(page, _fragment(fragment), status=status, **context)
+
+
+@bp.get("/<int:grid_id>")
+def show(grid_id: int):
+    """The daily report of a node as a page; `?date=` picks the day (today by default)."""
+    context = _daily_context(scope.get_grid_or_404(grid_id))
+    return _page("reports/daily.html", "reports/_daily.html", context)
+
+
+@bp.get("/<int:grid_id>/pdf")
+def pdf(grid_id: int):
+    """The same daily report as an A4 PDF."""
+    grid = scope.get_grid_or_404(grid_id)
+    context = _daily_context(grid, font="Gridwork CJK")
+    if context["choice"].errors:
+        return _page("reports/daily.html", "reports/_daily.html", context)
+    name = f"daily-report-{grid.code}-{context['report'].day.isoformat()}.pdf"
+    return _pdf_response(_render_pdf("daily_report.html", context), name)
+
+
+@bp.get("/<int:grid_id>/period")
+def period(grid_id: int):
+    """The period summary: households visited, person-times, observation households served
+    and follow-up person-times from one day to another."""
+    context = _period_context(scope.get_grid_or_404(grid_id))
+    return _page("reports/period.html", "reports/_period.html", context)
+
+
+@bp.get("/<int:grid_id>/period/pdf")
+def period_pdf(grid_id: int):
+    """The period summary as an A4 PDF."""
+    grid = scope.get_grid_or_404(grid_id)
+    context = _period_context(grid)
+    if context["choice"].errors:
+        return _page("reports/period.html", "reports/_period.html", context)
+    report = context["report"]
+    name = f"summary-{grid.code}-{report.first.isoformat()}-{report.last.isoformat()}.pdf"
+    return _pdf_response(_render_pdf("period_report.html", context), name)
+
+
+def page_counter() -> Markup:
+    """The CSS `content` of the page numbers, "第 X 页 / 共 Y 页" in the reader's language.
+
+    Built here because a .css template is not read for messages, and Jinja would escape the
+    quotes of a CSS string in an HTML template.
+    """
+    text = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return Markup(quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "'))
+
+
+def _render_pdf(template: str, context: dict) -> bytes | None:
+    return render_pdf(template, page_counter=page_counter(), printed_at=now(), **context)
+
+
+def _pdf_response(data: bytes | None, name: str) -> Response:
+    response = send_file(BytesIO(data or b""), mimetype="application/pdf", download_name=name)
+    # Figures change with every visit: never serve yesterday's copy from a cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

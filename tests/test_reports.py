@@ -1,0 +1,723 @@
+"""The daily report (日报) and the period summary: numbers equal direct counts of generated field
+work, for a node and its children, across day boundaries; page and PDF agree; PDFs open with
+the CJK font embedded; bad dates get a message."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from webapp import clock
+from webapp.clock import day_start
+from webapp.extensions import db
+from webapp.models import (
+    STATUSES,
+    Errand,
+    FollowUp,
+    Grid,
+    Household,
+    Observation,
+    StatusChange,
+    Visit,
+)
+from webapp.reports.chart import nice_step, trend_svg
+from webapp.reports.queries import DayFigures, daily_report, period_report
+
+from .conftest import add_grid, add_household
+
+TODAY = date(2024, 3, 5)
+NOW = datetime(2024, 3, 5, 15, 0)  # both follow-up slots (06-12, 12-20) have begun
+HX = {"HX-Request": "true"}
+needs_poppler = pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils missing")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    """Every test here runs at NOW (set before the tree is made, so its rows are dated too)."""
+    clock.freeze(NOW)
+    yield
+    clock.freeze(None)
+
+
+# --- generated field work --------------------------------------------------------------------
+
+
+@dataclass
+class Data:
+    root_id: int
+    community_id: int
+    grid_a_id: int
+    micro_a_id: int
+    micro_a2_id: int
+    micro_b_id: int
+    moved_household_id: int
+    boundary_household_id: int
+
+
+def _key(rng: random.Random) -> str:
+    return f"k{rng.getrandbits(64):016x}"
+
+
+def _moment(rng: random.Random, day: date) -> datetime:
+    at = day_start(day) + timedelta(seconds=rng.randrange(24 * 3600))
+    return min(at, NOW)
+
+
+def _status_chain(rng: random.Random, household: Household, first_day: date) -> list[dict]:
+    """0-3 colour changes ending on the household's current colour, each from the one before."""
+    steps = rng.randint(0, 3)
+    colours = [rng.choice(list(STATUSES))]
+    for _ in range(steps):
+        colours.append(rng.choice([s for s in STATUSES if s != colours[-1]]))
+    household.status = colours[-1]
+    times = sorted(
+        _moment(rng, first_day + timedelta(days=rng.randint(0, (TODAY - first_day).days)))
+        for _ in range(steps)
+    )
+    return [
+        {"from_status": a, "to_status": b, "changed_at": t}
+        for a, b, t in zip(colours[:-1], colours[1:], times, strict=True)
+    ]
+
+
+@pytest.fixture
+def data(app, tree) -> Data:
+    """Three micro-grids under two grids, 14 households, and a fortnight of every kind of
+    field work at random times (seeded), plus rows placed on day boundaries."""
+    rng = random.Random(2020)
+    worker_id = tree.worker_a.id
+    with app.app_context():
+        grid_a = db.session.get(Grid, tree.grid_a.id)
+        micro_a, micro_b = (
+            db.session.get(Grid, tree.micro_a.id),
+            db.session.get(Grid, tree.micro_b.id),
+        )
+        micro_a2 = add_grid(grid_a, 4, "1幢2单元", "MA2", "stairwell")
+        micros = [micro_a, micro_a2, micro_b]
+        households = [
+            db.session.get(Household, tree.household_a.id),
+            db.session.get(Household, tree.household_b.id),
+        ]
+        for i in range(12):
+            h = add_household(micros[i % 3], f"{i + 2}号", f"33070219900101{i:04d}", f"住户{i}")
+            h.created_at = NOW - timedelta(days=60)
+            households.append(h)
+        db.session.flush()
+        first_day = TODAY - timedelta(days=15)
+
+        for h in households[2:]:
+            for change in _status_chain(rng, h, first_day):
+                db.session.add(
+                    StatusChange(
+                        household_id=h.id,
+                        worker_id=worker_id,
+                        grid_id=h.grid_id,
+                        reason="走访",
+                        **change,
+                    )
+                )
+        # One resident's own colour: not a household change, so it counts nowhere here.
+        db.session.add(
+            StatusChange(
+                household_id=households[2].id,
+                resident_id=households[2].residents[0].id,
+                grid_id=households[2].grid_id,
+                changed_at=NOW - timedelta(days=1),
+                from_status="green",
+                to_status="red",
+                reason="密接",
+            )
+        )
+
+        def visit(h: Household, at: datetime, grid_id: int | None = None, persons: int = 2):
+            db.session.add(
+                Visit(
+                    household_id=h.id,
+                    worker_id=worker_id,
+                    grid_id=grid_id or h.grid_id,
+                    visited_at=at,
+                    method="door",
+                    persons_seen=persons,
+                    client_key=_key(rng),
+                )
+            )
+
+        for _ in range(120):
+            day = first_day + timedelta(days=rng.randint(0, 15))
+            visit(rng.choice(households), _moment(rng, day), persons=rng.randint(0, 4))
+        boundary = households[3]
+        visit(boundary, day_start(TODAY) - timedelta(minutes=1), persons=3)  # 23:59 yesterday
+        visit(boundary, day_start(TODAY) + timedelta(minutes=1), persons=1)  # 00:01 today
+        # A household visited in two sub-areas on one day (it moved between them).
+        moved = households[4]
+        visit(
+            moved,
+            datetime.combine(TODAY - timedelta(days=1), datetime.min.time()).replace(hour=9),
+            grid_id=micro_b.id,
+        )
+        visit(
+            moved,
+            datetime.combine(TODAY - timedelta(days=1), datetime.min.time()).replace(hour=16),
+            grid_id=micro_a.id,
+        )
+
+        for i, h in enumerate(households[2:12]):
+            start = TODAY - timedelta(days=rng.randint(0, 16))
+            planned_end = start + timedelta(days=13)
+            released = None
+            if i == 0:
+                released = start  # released on its first day: never current
+            elif rng.random() < 0.3:
+                released = start + timedelta(days=rng.randint(1, 13))
+            if released and released > TODAY:
+                released = None
+            obs = Observation(
+                resident_id=h.residents[0].id,
+                household_id=h.id,
+                start_date=start,
+                planned_end=planned_end,
+                reason="外地返回",
+                released_on=released,
+                created_by_id=worker_id,
+            )
+            db.session.add(obs)
+            db.session.flush()
+            day = start
+            while obs.is_current(day) and day <= TODAY:
+                for slot in ("am", "pm"):
+                    if rng.random() < 0.8:
+                        db.session.add(
+                            FollowUp(
+                                observation_id=obs.id,
+                                slot_date=day,
+                                slot=slot,
+                                worker_id=worker_id,
+                                grid_id=h.grid_id,
+                                temperature=36.6,
+                                recorded_at=day_start(day)
+                                + timedelta(hours=9 if slot == "am" else 14),
+                                client_key=_key(rng),
+                            )
+                        )
+                day += timedelta(days=1)
+
+        for _ in range(14):
+            h = rng.choice(households)
+            created = _moment(rng, TODAY - timedelta(days=rng.randint(0, 6)))
+            done = None
+            if rng.random() < 0.5:
+                done = min(created + timedelta(hours=rng.randint(1, 40)), NOW)
+            db.session.add(
+                Errand(
+                    household_id=h.id,
+                    grid_id=h.grid_id,
+                    description="买菜",
+                    created_at=created,
+                    created_by_id=worker_id,
+                    done_at=done,
+                    done_by_id=worker_id if done else None,
+                )
+            )
+        db.session.add(
+            Errand(
+                household_id=boundary.id,
+                grid_id=boundary.grid_id,
+                description="买药",
+                created_by_id=worker_id,
+                created_at=day_start(TODAY) - timedelta(seconds=1),
+                done_at=day_start(TODAY) + timedelta(seconds=1),
+                done_by_id=worker_id,
+            )
+        )
+        db.session.commit()
+        return Data(
+            tree.root.id,
+            tree.community.id,
+            grid_a.id,
+            micro_a.id,
+            micro_a2.id,
+            micro_b.id,
+            moved.id,
+            boundary.id,
+        )
+
+
+# --- direct counts: the definitions of webapp/reports/queries.py, row by row in Python --------
+
+
+def direct(prefix: str, day: date, now: datetime = NOW) -> DayFigures:
+    """Every figure of `day` for the subtree at `prefix`, counted one row at a time."""
+    paths = dict(db.session.execute(select(Grid.id, Grid.path)).all())
+    households = {h.id: h for h in db.session.scalars(select(Household))}
+    start, end = day_start(day), day_start(day + timedelta(days=1))
+
+    def inside(grid_id: int) -> bool:
+        return paths[grid_id].startswith(prefix)
+
+    f = DayFigures()
+    visits = [
+        v
+        for v in db.session.scalars(select(Visit))
+        if inside(v.grid_id) and start <= v.visited_at < end
+    ]
+    f.visits = len(visits)
+    f.households_visited = len({v.household_id for v in visits})
+    f.person_times = sum(v.persons_seen for v in visits)
+
+    changes = sorted(
+        (c for c in db.session.scalars(select(StatusChange)) if c.resident_id is None),
+        key=lambda c: (c.changed_at, c.id),
+    )
+    for h in households.values():
+        if not (h.active and inside(h.grid_id) and h.created_at < end):
+            continue
+        own = [c for c in changes if c.household_id == h.id]
+        before = [c for c in own if c.changed_at < end]
+        after = [c for c in own if c.changed_at >= end]
+        colour = before[-1].to_status if before else after[0].from_status if after else h.status
+        f.by_status[colour] += 1
+    f.status_changes = sum(1 for c in changes if inside(c.grid_id) and start <= c.changed_at < end)
+
+    for o in db.session.scalars(select(Observation)):
+        if not inside(households[o.household_id].grid_id):
+            continue
+        if o.released_on is not None and o.released_on <= o.planned_end:
+            first_day_out = o.released_on
+        else:
+            first_day_out = o.planned_end + timedelta(days=1)
+        f.observed += o.is_current(day)
+        f.observations_new += o.start_date == day
+        f.observations_ended += first_day_out == day
+    begun = 2 if day < now.date() else sum(1 for h in (6, 12) if now.hour >= h)
+    f.follow_ups_due = f.observed * begun
+    f.follow_ups_done = sum(
+        1 for u in db.session.scalars(select(FollowUp)) if inside(u.grid_id) and u.slot_date == day
+    )
+
+    for e in db.session.scalars(select(Errand)):
+        if not inside(e.grid_id):
+            continue
+        f.errands_opened += start <= e.created_at < end
+        f.errands_done += e.done_at is not None and start <= e.done_at < end
+        f.errands_open += e.created_at < end and (e.done_at is None or e.done_at >= end)
+    return f
+
+
+def as_dict(f: DayFigures) -> dict:
+    return {field.name: getattr(f, field.name) for field in fields(f)}
+
+
+# --- the numbers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days_ago", [0, 1, 2, 6, 14])
+def test_daily_numbers_equal_direct_counts_for_node_and_children(app, data, days_ago):
+    """Total and every child row equal a row-by-row count, for every level of the tree."""
+    day = TODAY - timedelta(days=days_ago)
+    with app.app_context():
+        for node_id in (data.root_id, data.community_id, data.grid_a_id, data.micro_b_id):
+            node = db.session.get(Grid, node_id)
+            report = daily_report(node, day, NOW)
+            assert as_dict(report.total) == as_dict(direct(node.path, day)), node.name
+            for child, figures in report.rows:
+                assert as_dict(figures) == as_dict(direct(child.path, day)), child.name
+            if report.rows:
+                assert {c.id for c, _f in report.rows} == set(
+                    db.session.scalars(select(Grid.id).where(Grid.parent_id == node.id))
+                )
+
+
+def test_boundary_visits_move_between_days(app, tree):
+    """A visit at 23:59 counts on its day and one at 00:01 on the next (China local time);
+    so do an errand opened at 23:59:59 and done at 00:00:01."""
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_a.id)
+        db.session.add(
+            Visit(
+                household_id=tree.household_a.id,
+                worker_id=tree.worker_a.id,
+                grid_id=micro.id,
+                visited_at=day_start(TODAY) - timedelta(minutes=1),
+                method="door",
+                persons_seen=3,
+                client_key="boundary-key-1",
+            )
+        )
+        db.session.add(
+            Visit(
+                household_id=tree.household_a.id,
+                worker_id=tree.worker_a.id,
+                grid_id=micro.id,
+                visited_at=day_start(TODAY) + timedelta(minutes=1),
+                method="phone",
+                persons_seen=1,
+                client_key="boundary-key-2",
+            )
+        )
+        db.session.add(
+            Errand(
+                household_id=tree.household_a.id,
+                grid_id=micro.id,
+                description="买药",
+                created_by_id=tree.worker_a.id,
+                created_at=day_start(TODAY) - timedelta(seconds=1),
+                done_at=day_start(TODAY) + timedelta(seconds=1),
+            )
+        )
+        db.session.commit()
+        before = daily_report(micro, TODAY - timedelta(days=1), NOW).total
+        on_day = daily_report(micro, TODAY, NOW).total
+        assert (before.visits, before.person_times, before.households_visited) == (1, 3, 1)
+        assert (on_day.visits, on_day.person_times, on_day.households_visited) == (1, 1, 1)
+        assert (before.errands_opened, before.errands_done, before.errands_open) == (1, 0, 1)
+        assert (on_day.errands_opened, on_day.errands_done, on_day.errands_open) == (0, 1, 0)
+
+
+def test_household_moved_mid_day_counts_once_in_the_total(app, data):
+    """Visited in two sub-areas on one day: once in each row, once in the total."""
+    with app.app_context():
+        community = db.session.get(Grid, data.community_id)
+        report = daily_report(community, TODAY - timedelta(days=1), NOW)
+        rows = sum(f.households_visited for _c, f in report.rows)
+        assert rows == report.total.households_visited + 1
+
+
+def test_colours_of_a_past_day_come_from_the_history(app, tree):
+    """Green → red yesterday, red → yellow today: the day before was green, yesterday red."""
+    with app.app_context():
+        h = db.session.get(Household, tree.household_a.id)
+        h.created_at = NOW - timedelta(days=30)
+        h.status = "yellow"
+        for at, a, b in ((NOW - timedelta(days=1), "green", "red"), (NOW, "red", "yellow")):
+            db.session.add(
+                StatusChange(
+                    household_id=h.id,
+                    grid_id=h.grid_id,
+                    changed_at=at,
+                    from_status=a,
+                    to_status=b,
+                    reason="复核",
+                )
+            )
+        db.session.commit()
+        micro = db.session.get(Grid, tree.micro_a.id)
+        colour = {
+            d: daily_report(micro, TODAY - timedelta(days=d), NOW).total.by_status
+            for d in (0, 1, 2)
+        }
+        assert colour[2]["green"] == 1 and colour[1]["red"] == 1 and colour[0]["yellow"] == 1
+        yesterday = daily_report(micro, TODAY - timedelta(days=1), NOW)
+        red = next(c for c in yesterday.colours if c.status == "red")
+        assert (red.into, red.out) == (1, 0)
+
+
+def test_observations_current_follow_new_and_ended(app, data):
+    """current(D) = current(D-1) + new(D) - ended(D) on every day of the fortnight."""
+    with app.app_context():
+        root = db.session.get(Grid, data.root_id)
+        for days_ago in range(15):
+            day = TODAY - timedelta(days=days_ago)
+            today, before = (
+                daily_report(root, day, NOW).total,
+                daily_report(root, day - timedelta(days=1), NOW).total,
+            )
+            assert today.observed == before.observed + today.observations_new - (
+                today.observations_ended
+            )
+
+
+@pytest.mark.parametrize("hour, slots", [(5, 0), (9, 1), (15, 2), (21, 2)])
+def test_follow_ups_due_today_count_only_begun_slots(app, tree, hour, slots):
+    """Today only the slots already begun are due; a past day owes both."""
+    clock.freeze(datetime.combine(TODAY, datetime.min.time()).replace(hour=hour))
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_b.id)
+        report = daily_report(micro, TODAY)
+        assert report.total.observed == 1
+        assert report.total.follow_ups_due == slots
+        assert daily_report(micro, TODAY - timedelta(days=1)).slots_due == 2
+
+
+def test_report_is_a_fixed_number_of_queries(app, data):
+    """The number of statements does not grow with the number of children (no query per row)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        nodes = [db.session.get(Grid, i) for i in (data.root_id, data.community_id, data.grid_a_id)]
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            used = []
+            for node in nodes:
+                statements.clear()
+                daily_report(node, TODAY - timedelta(days=3), NOW)
+                used.append(len(statements))
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(set(used)) == 1 and used[0] <= 10, used
+
+
+def test_trend_holds_the_14_days_up_to_the_day(app, data):
+    """The chart's days end on the report's day; each equals that day's visit count."""
+    with app.app_context():
+        root = db.session.get(Grid, data.root_id)
+        report = daily_report(root, TODAY - timedelta(days=2), NOW)
+        assert [p.day for p in report.trend] == [TODAY - timedelta(days=15 - i) for i in range(14)]
+        for p in report.trend[-4:]:
+            d = direct(root.path, p.day)
+            assert (p.households_visited, p.person_times, p.visits) == (
+                d.households_visited,
+                d.person_times,
+                d.visits,
+            )
+
+
+def test_period_summary_states_the_seed_figures(app, data):
+    """Households visited, person-times, observation households served and follow-ups,
+    counted directly over the period, per child and in total."""
+    first, last = TODAY - timedelta(days=9), TODAY - timedelta(days=1)
+    with app.app_context():
+        paths = dict(db.session.execute(select(Grid.id, Grid.path)).all())
+        visits = db.session.scalars(select(Visit)).all()
+        follow_ups = db.session.scalars(select(FollowUp)).all()
+        owner = dict(db.session.execute(select(Observation.id, Observation.household_id)).all())
+        for node_id in (data.root_id, data.community_id, data.grid_a_id):
+            node = db.session.get(Grid, node_id)
+            report = period_report(node, first, last)
+            for grid, figures in [(node, report.total), *report.rows]:
+                vs = [
+                    v
+                    for v in visits
+                    if paths[v.grid_id].startswith(grid.path)
+                    and day_start(first) <= v.visited_at < day_start(last + timedelta(days=1))
+                ]
+                fs = [
+                    u
+                    for u in follow_ups
+                    if paths[u.grid_id].startswith(grid.path) and first <= u.slot_date <= last
+                ]
+                assert figures.households_visited == len({v.household_id for v in vs})
+                assert figures.person_times == sum(v.persons_seen for v in vs)
+                assert figures.visits == len(vs)
+                assert figures.households_served == len({owner[u.observation_id] for u in fs})
+                assert figures.follow_ups == len(fs)
+
+
+# --- pages, PDFs and input -------------------------------------------------------------------
+
+
+def _pdf_pages(data: bytes, tmp_path) -> tuple[int, str]:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    return pages, fonts.stdout
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
+
+
+def _page_rows(html: str) -> dict[str, list[str]]:
+    """Each row of the page's sub-area table: its label and the numbers in its cells."""
+    table = html.split('class="figures children"', 1)[1].split("<tbody>", 1)[1]
+    table = table.split("</tbody>", 1)[0]
+    rows = {}
+    for tr in re.findall(r"<tr>(.*?)</tr>|<tr class=\"total\">(.*?)</tr>", table, re.S):
+        cells = tr[0] or tr[1]
+        label = re.sub(r"<[^>]+>", "", cells.split("</th>", 1)[0]).strip()
+        rows[label] = _numbers(re.sub(r"<[^>]+>", " ", cells.split("</th>", 1)[1]))
+    return rows
+
+
+@needs_poppler
+def test_pdf_opens_with_the_cjk_font_embedded(data, login_as, tree, tmp_path):
+    """The PDF starts with %PDF, has pages, and embeds the app's CJK font (not a fallback)."""
+    client = login_as(tree.admin)
+    response = client.get(f"/reports/{data.root_id}/pdf?date={TODAY.isoformat()}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    pages, fonts = _pdf_pages(response.data, tmp_path)
+    assert pages >= 1
+    embedded = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert embedded and all("Gridwork-CJK" in line for line in embedded), fonts
+    assert all(line.split()[-5] == "yes" for line in embedded), fonts  # the "emb" column
+
+
+@needs_poppler
+def test_page_and_pdf_show_the_same_numbers(data, login_as, tree, tmp_path):
+    """Every row of the sub-area table has the same numbers on the page and in the PDF."""
+    client = login_as(tree.supervisor_a)  # grid A: the rows are MA and MA2
+    query = f"date={(TODAY - timedelta(days=1)).isoformat()}"
+    page = client.get(f"/reports/{data.grid_a_id}?{query}").get_data(as_text=True)
+    pdf = client.get(f"/reports/{data.grid_a_id}/pdf?{query}").data
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    rows = _page_rows(page)
+    assert set(rows) == {"1幢1单元", "1幢2单元", "合计"}
+    table = text.split("各下辖区域", 1)[1]
+    for label, numbers in rows.items():
+        line = next(line for line in table.splitlines() if line.strip().startswith(label))
+        assert _numbers(line.split(label, 1)[1]) == numbers, label
+    assert rows["合计"][:2] == [str(n) for n in _key_numbers(page)]
+
+
+def _key_numbers(page: str) -> tuple[int, int]:
+    key = re.sub(r"<[^>]+>", " ", page.split('<dl class="key">', 1)[1].split("</dl>", 1)[0])
+    households, person_times = _numbers(key)[:2]
+    return int(households), int(person_times)
+
+
+@needs_poppler
+def test_long_table_breaks_across_pages_with_its_header_repeated(app, tree, login_as, tmp_path):
+    """70 sub-areas: every page has the running header, the table header and its number."""
+    with app.app_context():
+        grid_b = db.session.get(Grid, tree.grid_b.id)
+        for i in range(70):
+            add_grid(grid_b, 4, f"{i + 10}幢", f"MB{i:03d}", "building")
+        db.session.commit()
+    client = login_as(tree.admin)
+    response = client.get(f"/reports/{tree.grid_b.id}/pdf")
+    pages, _fonts = _pdf_pages(response.data, tmp_path)
+    assert pages >= 2
+    path = tmp_path / "long.pdf"
+    path.write_bytes(response.data)
+    for page in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "第二网格 · 日报" in text and "下辖区域" in text
+        assert f"第{page}页/共{pages}页" in re.sub(r"\s", "", text)
+
+
+@needs_poppler
+def test_period_pdf_states_the_sentence_of_the_page(data, login_as, tree, tmp_path):
+    """The period PDF opens, embeds the font and carries the page's summary sentence."""
+    client = login_as(tree.admin)
+    query = f"from={(TODAY - timedelta(days=9)).isoformat()}&to={TODAY.isoformat()}"
+    page = client.get(f"/reports/{data.root_id}/period?{query}").get_data(as_text=True)
+    response = client.get(f"/reports/{data.root_id}/period/pdf?{query}")
+    assert response.data.startswith(b"%PDF")
+    pages, fonts = _pdf_pages(response.data, tmp_path)
+    assert pages == 1 and "Gridwork-CJK" in fonts
+    seed = r"累计走访(\d+)户、(\d+)人次，服务居家观察对象(\d+)户、(\d+)人次"
+    on_page = re.search(seed, page).groups()
+    path = tmp_path / "p.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(seed, re.sub(r"\s", "", text)).groups() == on_page
+
+
+def test_report_page_has_chart_table_and_links(data, login_as, tree):
+    """The page shows the day's figures, an inline SVG chart (no script) and links per child."""
+    client = login_as(tree.admin)
+    page = client.get(f"/reports/{data.community_id}").get_data(as_text=True)
+    assert "<html" in page and "日报" in page
+    assert '<svg class="trend"' in page and "<script" not in page.split('<svg class="trend"')[1]
+    assert f"/reports/{data.grid_a_id}?date={TODAY.isoformat()}" in page
+    assert f"/reports/{data.community_id}/pdf?date={TODAY.isoformat()}" in page
+
+
+def test_day_picker_swaps_only_the_report_body(data, login_as, tree):
+    """htmx gets the report section alone; without htmx, or on Back, the same GET is a page."""
+    client = login_as(tree.admin)
+    url = f"/reports/{data.root_id}?date={(TODAY - timedelta(days=3)).isoformat()}"
+    partial = client.get(url, headers=HX)
+    body = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in body
+    assert body.lstrip().startswith('<section id="report">')
+    assert "HX-Request" in partial.headers.get("Vary", "")
+    assert "<html" in client.get(url).get_data(as_text=True)
+    # The Back button: htmx restores history with HX-Request set and wants the whole page.
+    restore = client.get(url, headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("date=2024-02-30", "不是有效日期"),
+        ("date=hello", "不是有效日期"),
+        ("date=2024-03-06", "以后"),
+        ("date=1900-01-01", "2000-01-01"),
+    ],
+)
+def test_bad_day_gets_a_message_not_a_500(tree, login_as, query, message):
+    """A bad or future day answers 422 with a Chinese message, on the page and for the PDF."""
+    client = login_as(tree.admin)
+    for path in (f"/reports/{tree.root.id}", f"/reports/{tree.root.id}/pdf"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+        assert response.mimetype == "text/html"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("from=2024-03-05&to=2024-03-01", "开始日期晚于结束日期"),
+        ("from=2014-01-01&to=2024-03-01", "最长 366 天"),
+        ("from=2024-03-01&to=2024-03-09", "以后"),
+        ("from=x&to=2024-03-01", "不是有效日期"),
+    ],
+)
+def test_bad_period_gets_a_message_not_a_500(tree, login_as, query, message):
+    """from > to, a ten-year period, a future end or a non-date answer 422 with a message."""
+    client = login_as(tree.admin)
+    for path in (f"/reports/{tree.root.id}/period", f"/reports/{tree.root.id}/period/pdf"):
+        response = client.get(f"{path}?{query}", headers=HX if path.endswith("period") else {})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+
+
+def test_dates_typed_without_a_picker_are_understood(tree, login_as):
+    """2024/3/4, 2024年3月4日 and 20240304 all mean 4 March 2024."""
+    client = login_as(tree.admin)
+    for typed in ("2024/3/4", "2024年3月4日", "20240304"):
+        page = client.get(f"/reports/{tree.root.id}", query_string={"date": typed})
+        assert page.status_code == 200
+        assert "2024年3月4日" in page.get_data(as_text=True)
+
+
+def test_worker_gets_own_report_and_404_elsewhere(tree, login_as):
+    """A field worker opens the report of their micro-grid, not of another branch."""
+    client = login_as(tree.worker_a)
+    assert client.get(f"/reports/{tree.micro_a.id}").status_code == 200
+    assert client.get(f"/reports/{tree.micro_b.id}").status_code == 404
+    assert client.get("/reports/").headers["Location"].endswith(f"/reports/{tree.micro_a.id}")
+
+
+def test_grid_browser_links_to_todays_report(tree, login_as):
+    """Every node of the grid browser links to its own report of today."""
+    client = login_as(tree.admin)
+    for grid_id in (tree.community.id, tree.micro_a.id):
+        page = client.get(f"/grids/{grid_id}").get_data(as_text=True)
+        assert f'href="/reports/{grid_id}"' in page and "今日日报" in page
+
+
+def test_chart_scale_and_markup():
+    """The scale is a round step; the chart is plain SVG with one bar per day."""
+    assert [nice_step(n) for n in (1, 7, 40, 41, 999)] == [1, 2, 10, 20, 500]
+    from webapp.reports.queries import TrendPoint
+
+    points = [TrendPoint(TODAY - timedelta(days=13 - i), i, i, 2 * i) for i in range(14)]
+    svg = str(trend_svg(points, today=TODAY))
+    assert svg.startswith("<svg") and svg.count("<rect") == 14 and "<script" not in svg
