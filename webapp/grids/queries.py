@@ -99,14 +99,29 @@ class MicroSummary:
 
 
 def micro_summary(micro_grid: Grid) -> MicroSummary:
-    """Households, residents and colours of one micro-grid, and how many were visited today."""
-    counts = _grouped_counts(micro_grid, len(micro_grid.path)).get(micro_grid.path, Counts())
-    visited = db.session.scalar(
-        select(func.count(func.distinct(Visit.household_id))).where(
-            Visit.grid_id == micro_grid.id, Visit.visited_at >= day_start(today())
-        )
+    """Households, residents and colours of one micro-grid, and how many were visited today.
+
+    One statement: it answers every visit and colour change from a micro-grid list.
+    """
+    visited = (
+        select(func.count(func.distinct(Visit.household_id)))
+        .where(Visit.grid_id == micro_grid.id, Visit.visited_at >= day_start(today()))
+        .scalar_subquery()
     )
-    return MicroSummary(counts, visited or 0)
+    rows = db.session.execute(
+        select(
+            Household.status,
+            func.count(),
+            func.coalesce(func.sum(Household.member_count), 0),
+            visited,
+        )
+        .where(Household.grid_id == micro_grid.id, Household.active)
+        .group_by(Household.status)
+    ).all()
+    counts = Counts()
+    for status, households, residents, _visited in rows:
+        counts.add(status, households, int(residents))
+    return MicroSummary(counts, rows[0][3] if rows else 0)
 
 
 def households_of(micro_grid: Grid) -> list[Household]:

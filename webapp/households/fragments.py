@@ -8,6 +8,8 @@ the whole page with the message after a failure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
 
@@ -27,9 +29,12 @@ def household_response(
     message: str | None = None,
     form_errors: dict | None = None,
     redirect_to: str | None = None,
-    new_entry: dict | None = None,
+    new_entry: Callable[[], dict] | None = None,
 ) -> Response:
-    """Answer a write on `household` in the shape the asking page needs."""
+    """Answer a write on `household` in the shape the asking page needs.
+
+    `new_entry` makes the household page's new history line; it is only called for that page.
+    """
     errors = [e for field_errors in (form_errors or {}).values() for e in field_errors]
     if not is_partial():
         if status < 400 and redirect_to:
@@ -49,7 +54,7 @@ def household_response(
         errors=errors,
         summary=micro_summary(household.grid) if in_list else None,
         oob=True,
-        new_entry=new_entry,
+        new_entry=new_entry() if new_entry and not in_list else None,
     )
     response = make_response(body, status)
     response.vary.add("HX-Request")

@@ -50,11 +50,12 @@ def _save(household: Household, form: StatusForm, apply):
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
         household, change = db.session.get(Household, household.id), None
-    entry = {"at": change.changed_at, "text": change_text(change)} if change else None
     return household_response(
         household,
         redirect_to=url_for("households.show", household_id=household.id),
-        new_entry=entry,
+        new_entry=(lambda: {"at": change.changed_at, "text": change_text(change)})
+        if change
+        else None,
     )
 
 

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import idempotency, scope
 from ..clock import now
@@ -43,7 +44,7 @@ def new(household_id: int):
     )
     visit = Visit(
         household_id=household.id,
-        worker_id=current_user.id,
+        worker=current_user._get_current_object(),
         grid_id=household.grid_id,
         visited_at=visited_at,
         method=form.method.data,
@@ -70,9 +71,15 @@ def new(household_id: int):
         db.session.commit()
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
-    db.session.refresh(household)
-    entry = {"at": visited_at, "text": visit_text(visit)}
-    return household_response(household, redirect_to=done, new_entry=entry)
+        db.session.refresh(household)
+        return household_response(household, redirect_to=done)
+    if household.last_visit_at is None or household.last_visit_at < visited_at:
+        set_committed_value(household, "last_visit_at", visited_at)
+    return household_response(
+        household,
+        redirect_to=done,
+        new_entry=lambda: {"at": visited_at, "text": visit_text(visit)},
+    )
 
 
 def _persons_seen(form: VisitForm, household: Household) -> int:
