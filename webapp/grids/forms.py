@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional, Regexp
 
-from ..forms import choices, code_field, text_field
+from ..forms import Form, choices, code_field, text_field
 from ..models import MICRO_KINDS
 
 
-class GridForm(FlaskForm):
+class GridForm(Form):
     name = text_field(_l("Node name"), 80, _l("Enter a name."))
     code = code_field(
         _l("Code"),

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..forms import code_field, phone_field, text_field
+from ..forms import Form, code_field, phone_field, text_field
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(Form):
     address = text_field(_l("Address"), 120, _l("Enter the address."))
     phone = phone_field(_l("Phone"))
     grid_code = code_field(

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from ..forms import CheckboxesField, choices, strip, text_field
+from ..forms import CheckboxesField, Form, choices, strip, text_field
 from ..idempotency import key_field
 from ..models import SLOTS, SYMPTOMS
 
@@ -12,7 +11,7 @@ def reason_field():
     return text_field(_l("Reason"), 200, _l("Give a reason."))
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(Form):
     key = key_field()
     start_date = DateField(_l("Start"), validators=[InputRequired(_l("Enter a date."))])
     planned_end = DateField(_l("Planned end"), validators=[InputRequired(_l("Enter a date."))])
@@ -23,12 +22,12 @@ class ObservationForm(FlaskForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(Form):
     planned_end = DateField(_l("New planned end"), validators=[InputRequired(_l("Enter a date."))])
     reason = reason_field()
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(Form):
     reason = reason_field()
 
 
@@ -42,7 +41,7 @@ def _temperature(form, field) -> None:
     field.data = f"{value:.1f}"
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     key = key_field()
     slot_date = DateField(_l("Day"), validators=[Optional()])
     slot = RadioField(_l("Slot"), choices=choices(SLOTS), validators=[Optional()])

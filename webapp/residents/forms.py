@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
-from ..forms import CheckboxesField, choices, phone_field, text_field
+from ..forms import CheckboxesField, Form, choices, phone_field, text_field
 from ..identity import is_valid_id_number, normalize_id_number
 from ..models import RESIDENT_TAGS
 
@@ -15,7 +14,7 @@ def _id_number(form, field) -> None:
         )
 
 
-class ResidentForm(FlaskForm):
+class ResidentForm(Form):
     name = text_field(_l("Name"), 40, _l("Enter the name."))
     id_number = text_field(
         _l("ID number"),

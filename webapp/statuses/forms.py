@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 from wtforms.validators import InputRequired
 
-from ..forms import choices, text_field
+from ..forms import Form, choices, text_field
 from ..idempotency import key_field
 from ..models import STATUSES
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     key = key_field()
     status = RadioField(
         _l("Colour"),

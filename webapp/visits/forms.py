@@ -1,12 +1,11 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from ..clock import now
-from ..forms import choices, text_field
+from ..forms import Form, choices, text_field
 from ..idempotency import key_field
 from ..models import VISIT_METHODS
 
@@ -16,7 +15,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 OLDEST = timedelta(days=7)
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     key = key_field()
     method = SelectField(
         _l("Method"),

@@ -1,13 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectField
 from wtforms.validators import Length, Optional
 
-from ..forms import CheckboxesField, choices, code_field, phone_field, text_field
+from ..forms import CheckboxesField, Form, choices, code_field, phone_field, text_field
 from ..models import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS
 
 
-class WorkerForm(FlaskForm):
+class WorkerForm(Form):
     name = text_field(_l("Name"), 40, _l("Enter the name."))
     phone = phone_field(_l("Phone (used to sign in)"), _l("Enter the phone number."))
     password = PasswordField(
@@ -30,7 +29,7 @@ class WorkerForm(FlaskForm):
     positions = CheckboxesField(_l("Positions"), choices=choices(POSITIONS))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
