@@ -93,11 +93,12 @@ def test_not_at_home_counts_no_person(tree, login_as, app):
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"method": "fly"}, "Not a valid choice"),
-        ({"temperatures": "50"}, "34.0"),
-        ({"temperatures": "abc"}, "36.5"),
+        ({"method": "fly"}, "不是有效的选择"),
+        ({"temperatures": "50"}, "34.0 至 43.0"),
+        ({"temperatures": "abc"}, "体温请填数字"),
         ({"key": ""}, "重新加载"),
-        ({"persons_seen": "-1"}, "0"),
+        ({"persons_seen": "-1"}, "应在 0 到 50 之间"),
+        ({"persons_seen": "many"}, "不是有效的整数"),
     ],
 )
 def test_bad_visits_are_refused(tree, login_as, app, data, message):
@@ -105,6 +106,7 @@ def test_bad_visits_are_refused(tree, login_as, app, data, message):
     client = login_as(tree.worker_a)
     response = post_visit(client, tree.household_a.id, HX_ROW, **data)
     assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
     assert count_visits(app) == 0
 
 
