@@ -192,7 +192,7 @@ def gunicorn(database: str, options: str = GUNICORN):
         RATELIMIT_LOGIN="100000 per minute",
     )
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),  # the venv running the bench
         *shlex.split(options),
         "-b",
         f"127.0.0.1:{port}",
@@ -543,7 +543,7 @@ def calibrate() -> None:
     port = free_port()
     process = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),  # the venv running the bench
             "-w",
             "2",
             "-b",
