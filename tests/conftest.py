@@ -13,7 +13,7 @@ from sqlalchemy import text
 from webapp import create_app
 from webapp.clock import today
 from webapp.extensions import db, limiter
-from webapp.models import Errand, Grid, Household, Observation, Resident, Worker
+from webapp.models import Card, Errand, Grid, Household, Job, Observation, Resident, Worker
 
 PASSWORD = "secret-pass-1"
 
@@ -49,8 +49,10 @@ def make_app(db_url: str, **overrides):
 
 
 @pytest.fixture(scope="session")
-def app(db_url):
+def app(db_url, tmp_path_factory):
     app = make_app(db_url)
+    # Files the app writes (job results, photos, cached images) go to a folder of the run's own.
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -109,6 +111,8 @@ class Tree:
     worker_b: Worker
     observation_b: Observation
     errand_b: Errand
+    card_b: Card
+    job_b: Job
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -169,7 +173,10 @@ def tree(app) -> Tree:
         errand_b = Errand(
             household=household_b, grid_id=micro_b.id, description="买菜", created_by_id=worker_b.id
         )
-        db.session.add_all([observation_b, errand_b])
+        # A work ID card and a background job of grid B, for the scope tests' URLs.
+        card_b = Card(serial="B0B0B0B0B0B0", worker_id=worker_b.id, valid_until=today())
+        job_b = Job(id="b" * 32, kind="cards", params={}, created_by_id=worker_b.id)
+        db.session.add_all([observation_b, errand_b, card_b, job_b])
         objects = Tree(
             root,
             township,
@@ -188,6 +195,8 @@ def tree(app) -> Tree:
             worker_b,
             observation_b,
             errand_b,
+            card_b,
+            job_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

@@ -8,7 +8,7 @@ import pytest
 from webapp import create_app
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
-PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static"}
+PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static", "cards.verify"}
 # Routes only an administrator may use.
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
@@ -26,6 +26,13 @@ MANAGER_ONLY = {
     "workers.edit",
     "workers.deactivate",
     "workers.activate",
+    "cards.show",
+    "cards.issue_card",
+    "cards.revoke_card",
+    "cards.pdf",
+    "cards.photo",
+    "cards.photo_file",
+    "cards.batch",
 }
 
 
@@ -48,6 +55,17 @@ FIELD_WORK = {
     "observations.extend",
     "observations.release",
     "errands.done",
+    # Reports hold counts only (no personal data) for a node of the worker's own subtree, and a
+    # grid leader who is not a supervisor reports their grid's figures too.
+    "reports.index",
+    "reports.show",
+    "reports.pdf",
+    "reports.period",
+    "reports.period_pdf",
+    # A job is its creator's: anyone who can start one sees its bar; others get 404.
+    "progress.show",
+    "progress.download",
+    "progress.retry",
 }
 
 
@@ -72,6 +90,9 @@ def url_for_other_grid(rule, tree) -> str:
         "worker_id": tree.worker_b.id,
         "observation_id": tree.observation_b.id,
         "errand_id": tree.errand_b.id,
+        "card_id": tree.card_b.id,
+        "serial": tree.card_b.serial,
+        "job_id": tree.job_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

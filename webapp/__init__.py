@@ -41,12 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
 
     from .auth import bp as auth_bp
+    from .cards import bp as cards_bp
     from .errands import bp as errands_bp
     from .grids import bp as grids_bp
     from .households import bp as households_bp
     from .main import bp as main_bp
     from .observations import bp as observations_bp
-    from .cards import bp as cards_bp
     from .progress import bp as progress_bp
     from .reports import bp as reports_bp
     from .residents import bp as residents_bp

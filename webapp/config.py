@@ -69,6 +69,7 @@ class Config:
 
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+        self.RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "30 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True
 
         self.BABEL_DEFAULT_LOCALE = "zh"

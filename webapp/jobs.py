@@ -6,20 +6,28 @@ embedded default: one machine, nothing else to run). The job's state lives in th
 so any app server can draw its progress bar and the download survives a page reload.
 
 A job function takes (job, progress) and returns (path, download name); it calls progress(n)
-as it goes. Register it with @job_kind("name").
+as it goes. Register it with @job_kind("name"). It raises JobError with a message for the user
+when the work cannot be done; any other exception fails the job too, with its type and text.
+With RQ, result files are written under the instance folder of the worker that ran the job:
+app servers and RQ workers must share that folder (or run on one machine).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
-import traceback
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from .clock import now
@@ -30,9 +38,25 @@ log = logging.getLogger(__name__)
 JobFunction = Callable[[Job, Callable[[int], None]], tuple[Path, str]]
 KINDS: dict[str, JobFunction] = {}
 QUEUE = "gridwork"
+# A running job touches its row at every progress step (a few seconds apart); one silent for
+# this long has lost its worker (an app restart, a killed RQ work horse) and may be retried.
+STALE_AFTER = timedelta(minutes=10)
+# Results are downloads, not archives: files older than this are removed as new jobs come.
+KEEP_RESULTS = timedelta(days=7)
+
+STATES = {
+    "queued": _l("Waiting to start"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+}
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
+
+
+class JobError(Exception):
+    """The job cannot be done, for a reason the user can act on (shown as it is)."""
 
 
 def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
@@ -49,36 +73,75 @@ def results_dir() -> Path:
     return path
 
 
-def enqueue(kind: str, params: dict, created_by_id: int, total: int) -> Job:
-    """Record a job and start it (on RQ or in-process); the caller shows its progress."""
+def create(kind: str, params: dict, created_by_id: int, total: int) -> Job:
+    """Record a job without starting it (enqueue starts it; the benchmark runs it itself)."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
+    _prune_results()
     job = Job(
         id=uuid.uuid4().hex, kind=kind, params=params, total=total, created_by_id=created_by_id
     )
     db.session.add(job)
     db.session.commit()
-    _dispatch(job.id)
     return job
 
 
+def _prune_results() -> None:
+    cutoff = time.time() - KEEP_RESULTS.total_seconds()
+    for path in results_dir().iterdir():
+        try:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:  # another server pruned it first
+            pass
+
+
+def enqueue(kind: str, params: dict, created_by_id: int, total: int) -> Job:
+    """Record a job and start it (on RQ or in-process); the caller shows its progress."""
+    job = create(kind, params, created_by_id, total)
+    _dispatch(job)
+    return job
+
+
+def is_stale(job: Job) -> bool:
+    """A running job that has not reported for STALE_AFTER: its worker is gone."""
+    return job.status == "running" and (job.updated_at or job.created_at) < now() - STALE_AFTER
+
+
+def can_retry(job: Job) -> bool:
+    return job.status == "failed" or is_stale(job)
+
+
 def retry(job: Job) -> None:
-    """Run a failed job again from the start."""
+    """Run a failed (or abandoned) job again from the start."""
     job.status, job.progress, job.error, job.finished_at = "queued", 0, None, None
+    job.result_path = job.result_name = None
+    job.updated_at = now()
     db.session.commit()
-    _dispatch(job.id)
+    _dispatch(job)
 
 
-def _dispatch(job_id: str) -> None:
+def _dispatch(job: Job) -> None:
     redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        from redis import Redis
-        from rq import Queue
+    if not redis_url:
+        _in_process().submit(_run_with_app, current_app._get_current_object(), job.id)
+        return
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import Queue
 
-        queue = Queue(QUEUE, connection=Redis.from_url(redis_url))
-        queue.enqueue(run, job_id, job_timeout=3600, result_ttl=0, failure_ttl=3600)
-    else:
-        _in_process().submit(_run_with_app, current_app._get_current_object(), job_id)
+    queue_name = current_app.config.get("RQ_QUEUE", QUEUE)
+    try:
+        queue = Queue(queue_name, connection=Redis.from_url(redis_url))
+        queue.enqueue(run, job.id, job_timeout=3600, result_ttl=0, failure_ttl=3600)
+    except RedisError as error:
+        # Without the queue the job would wait forever: fail it now, with the reason.
+        log.exception("cannot queue job %s", job.id)
+        _fail(job.id, _("The job queue (Redis) cannot be reached: %(error)s", error=error))
 
 
 def _in_process() -> ThreadPoolExecutor:
@@ -92,7 +155,10 @@ def _in_process() -> ThreadPoolExecutor:
 
 def _run_with_app(app: Flask, job_id: str) -> None:
     with app.app_context():
-        execute(job_id)
+        try:
+            execute(job_id)
+        except Exception:  # the thread pool would swallow it silently
+            log.exception("job %s could not be run", job_id)
 
 
 def run(job_id: str) -> None:
@@ -108,32 +174,54 @@ def run(job_id: str) -> None:
 
 def execute(job_id: str) -> None:
     """Run one job to completion or failure, keeping its row up to date."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.status in ("running", "done"):
-        return
-    job.status = "running"
+    # No request here, so no user's language: file names and messages are in the office's.
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        _execute(job_id)
+
+
+def _execute(job_id: str) -> None:
+    # Claim it in one statement: of two workers handed the same job (a double-clicked retry),
+    # only one finds it still queued.
+    claimed = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "queued")
+        .values(status="running", updated_at=now())
+    ).rowcount
     db.session.commit()
+    if not claimed:
+        return
+    job = db.session.get(Job, job_id)
 
     def progress(done: int) -> None:
         # Its own short transaction: the progress bar polls while the job works.
-        db.session.execute(update(Job).where(Job.id == job_id).values(progress=done))
+        db.session.execute(
+            update(Job).where(Job.id == job_id).values(progress=done, updated_at=now())
+        )
         db.session.commit()
 
     try:
         path, name = KINDS[job.kind](job, progress)
+    except JobError as error:
+        db.session.rollback()
+        _fail(job_id, str(error))
+        return
     except Exception as error:  # a failed job says why and can be retried
         db.session.rollback()
         log.exception("job %s failed", job_id)
-        job = db.session.get(Job, job_id)
-        job.status = "failed"
-        job.error = f"{type(error).__name__}: {error}"[:2000] or traceback.format_exc()[-2000:]
-        job.finished_at = now()
-        db.session.commit()
+        _fail(job_id, _("Unexpected error: %(error)s", error=f"{type(error).__name__}: {error}"))
         return
     job = db.session.get(Job, job_id)
     job.status, job.progress = "done", job.total
     job.result_path, job.result_name = str(path), name
-    job.finished_at = now()
+    job.finished_at = job.updated_at = now()
+    db.session.commit()
+
+
+def _fail(job_id: str, message: str) -> None:
+    job = db.session.get(Job, job_id)
+    job.status = "failed"
+    job.error = message[:2000]
+    job.finished_at = job.updated_at = now()
     db.session.commit()
 
 

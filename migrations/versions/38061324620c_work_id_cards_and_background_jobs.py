@@ -48,6 +48,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['worker.id'], name=op.f('fk_job_created_by_id_worker')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job'))
     )

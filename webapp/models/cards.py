@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -57,9 +58,17 @@ class Job(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]
+    # Touched at every progress step: a running job whose worker died (a restart, an RQ work
+    # horse killed) stops touching it, which is how the bar learns that it can be retried.
+    updated_at: Mapped[datetime] = mapped_column(default=now)
 
     __table_args__ = (Index("ix_job_owner_created", "created_by_id", "created_at"),)
 
     @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else 0
+
+    @property
+    def has_result(self) -> bool:
+        """The finished file is still there (results are not kept forever)."""
+        return bool(self.result_path) and Path(self.result_path).is_file()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import abort, send_file, url_for
 from flask_login import current_user
 
@@ -25,22 +23,30 @@ def get_job_or_404(job_id: str) -> Job:
 @bp.get("/<job_id>")
 def show(job_id: str):
     """The job's page; with htmx, just the bar (which polls itself until done)."""
-    return render("progress/show.html", "progress/_bar.html", job=get_job_or_404(job_id))
+    response = render(
+        "progress/show.html",
+        "progress/_bar.html",
+        job=get_job_or_404(job_id),
+        is_stale=jobs.is_stale,
+    )
+    # The bar is polled every second: no cache may answer with an old one.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/<job_id>/download")
 def download(job_id: str):
     """The finished file."""
     job = get_job_or_404(job_id)
-    if job.status != "done" or not job.result_path or not Path(job.result_path).is_file():
+    if job.status != "done" or not job.has_result:
         abort(404)
     return send_file(job.result_path, as_attachment=True, download_name=job.result_name)
 
 
 @bp.post("/<job_id>/retry")
 def retry(job_id: str):
-    """Start a failed job again."""
+    """Start a failed (or abandoned) job again."""
     job = get_job_or_404(job_id)
-    if job.status == "failed":
+    if jobs.can_retry(job):
         jobs.retry(job)
     return redirect_after_write(url_for("progress.show", job_id=job.id))

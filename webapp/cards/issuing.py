@@ -1,0 +1,86 @@
+"""Issuing and revoking cards. One rule holds throughout: a worker has at most one card that
+is not revoked, so a new card always revokes the one before it (a lost card stops working
+the moment its replacement is issued)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+
+from ..clock import now, today
+from ..extensions import db
+from ..models import Card, Worker
+from .queries import SERIAL_ALPHABET, SERIAL_LENGTH
+
+# Reasons written by the app itself; a person's reason is stored as typed.
+REPLACED = "replaced"
+REASONS = {REPLACED: _l("Replaced by a new card")}
+
+
+def new_serial() -> str:
+    """12 random characters of base 32: 60 bits, so serials cannot be guessed or walked."""
+    return "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(SERIAL_LENGTH))
+
+
+def issue(worker: Worker, valid_until: date, issued_by_id: int | None) -> Card:
+    """A new card for `worker`; any card still in force is revoked. The caller commits."""
+    _revoke_all([worker.id])
+    card = Card(
+        serial=new_serial(), worker=worker, valid_until=valid_until, issued_by_id=issued_by_id
+    )
+    db.session.add(card)
+    return card
+
+
+def revoke(card: Card, reason: str) -> None:
+    if card.revoked_at is None:
+        card.revoked_at = now()
+        card.revoke_reason = reason
+
+
+def issue_missing(worker_ids: list[int], valid_until: date, issued_by_id: int | None) -> int:
+    """Issue cards, in bulk, to the workers among `worker_ids` who have no valid card; return
+    how many. A batch calls it part by part, so a retried batch issues nothing twice."""
+    if not worker_ids:
+        return 0
+    covered = set(
+        db.session.scalars(
+            select(Card.worker_id).where(
+                Card.worker_id.in_(worker_ids),
+                Card.revoked_at.is_(None),
+                Card.valid_until >= today(),
+            )
+        )
+    )
+    missing = [w for w in worker_ids if w not in covered]
+    if not missing:
+        return 0
+    _revoke_all(missing)
+    issued_at = now()
+    db.session.execute(
+        insert(Card),
+        [
+            {
+                "serial": new_serial(),
+                "worker_id": worker_id,
+                "issued_at": issued_at,
+                "valid_until": valid_until,
+                "issued_by_id": issued_by_id,
+            }
+            for worker_id in missing
+        ],
+    )
+    return len(missing)
+
+
+def _revoke_all(worker_ids: list[int]) -> None:
+    # Expired cards too: whatever is not revoked is what the public page would still describe.
+    db.session.execute(
+        update(Card)
+        .where(Card.worker_id.in_(worker_ids), Card.revoked_at.is_(None))
+        .values(revoked_at=now(), revoke_reason=REPLACED)
+        .execution_options(synchronize_session=False)
+    )
