@@ -54,6 +54,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = database_url(instance)
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
+        # rate limits the resident's address instead of the proxy's.
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

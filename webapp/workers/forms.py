@@ -18,7 +18,7 @@ class WorkerForm(Form):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    role = SelectField(_l("Role"), choices=choices(ROLES))
+    role = SelectField(_l("Role"), choices=choices(ROLES), default="worker")
     scope_code = code_field(
         _l("Area (grid code)"),
         _l("Enter the code of a grid node."),
