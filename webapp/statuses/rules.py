@@ -9,6 +9,33 @@ from ..extensions import db
 from ..models import SEVERITY, Household, Resident, StatusChange, Worker, more_serious
 
 
+def _change(
+    target: Household | Resident,
+    household: Household,
+    to_status: str,
+    reason: str,
+    worker: Worker | None,
+    key: str | None,
+) -> StatusChange | None:
+    """Set `target`'s colour (a household or one of its residents) and record the change."""
+    if target.status == to_status:
+        return None
+    change = StatusChange(
+        household=household,
+        resident=target if isinstance(target, Resident) else None,
+        worker=worker,
+        grid_id=household.grid_id,
+        changed_at=now(),
+        from_status=target.status,
+        to_status=to_status,
+        reason=reason,
+        client_key=key,
+    )
+    target.status = to_status
+    db.session.add(change)
+    return change
+
+
 def set_household_status(
     household: Household,
     to_status: str,
@@ -17,21 +44,7 @@ def set_household_status(
     key: str | None = None,
 ) -> StatusChange | None:
     """Change a household's colour and keep the change in its history (None if unchanged)."""
-    if household.status == to_status:
-        return None
-    change = StatusChange(
-        household=household,
-        worker=worker,
-        grid_id=household.grid_id,
-        changed_at=now(),
-        from_status=household.status,
-        to_status=to_status,
-        reason=reason,
-        client_key=key,
-    )
-    household.status = to_status
-    db.session.add(change)
-    return change
+    return _change(household, household, to_status, reason, worker, key)
 
 
 def set_resident_status(
@@ -39,21 +52,7 @@ def set_resident_status(
 ) -> StatusChange | None:
     """Change one resident's colour; the household rises with it when it is more serious."""
     household = resident.household
-    change = None
-    if resident.status != to_status:
-        change = StatusChange(
-            household=household,
-            resident=resident,
-            worker=worker,
-            grid_id=household.grid_id,
-            changed_at=now(),
-            from_status=resident.status,
-            to_status=to_status,
-            reason=reason,
-            client_key=key,
-        )
-        resident.status = to_status
-        db.session.add(change)
+    change = _change(resident, household, to_status, reason, worker, key)
     raised = more_serious(household.status, to_status)
     if raised != household.status:
         set_household_status(
