@@ -89,39 +89,19 @@ def due_by_child(node: Grid, at: datetime) -> dict[str, dict[str, int]]:
     child = func.substr(Grid.path, 1, node.child_prefix_length()).label("child")
     result: dict[str, dict[str, int]] = {}
 
-    def collect(name: str, stmt: Select) -> None:
-        for prefix, n in db.session.execute(stmt.group_by(child)):
+    def collect(name: str, model, *conditions) -> None:
+        stmt = (
+            select(child, func.count())
+            .select_from(model)
+            .join(Grid, Grid.id == model.grid_id)
+            .where(scope.within(Grid.path), in_subtree(Grid.path, node.path), *conditions)
+            .group_by(child)
+        )
+        for prefix, n in db.session.execute(stmt):
             result.setdefault(prefix, {})[name] = n
 
-    collect(
-        "due",
-        select(child, func.count())
-        .select_from(Household)
-        .join(Grid, Grid.id == Household.grid_id)
-        .where(
-            scope.within(Grid.path),
-            in_subtree(Grid.path, node.path),
-            Household.active,
-            visit_due(at),
-        ),
-    )
-    collect(
-        "errands",
-        select(child, func.count())
-        .select_from(Errand)
-        .join(Grid, Grid.id == Errand.grid_id)
-        .where(scope.within(Grid.path), in_subtree(Grid.path, node.path), Errand.done_at.is_(None)),
-    )
-    collect(
-        "flagged",
-        select(child, func.count())
-        .select_from(Visit)
-        .join(Grid, Grid.id == Visit.grid_id)
-        .where(
-            scope.within(Grid.path),
-            in_subtree(Grid.path, node.path),
-            Visit.possible_duplicate,
-            Visit.visited_at >= day_start(at.date()) - timedelta(days=7),
-        ),
-    )
+    collect("due", Household, Household.active, visit_due(at))
+    collect("errands", Errand, Errand.done_at.is_(None))
+    week_ago = day_start(at.date()) - timedelta(days=7)
+    collect("flagged", Visit, Visit.possible_duplicate, Visit.visited_at >= week_ago)
     return result
