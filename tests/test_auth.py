@@ -63,3 +63,18 @@ def test_language_switch(client, app, lang, text):
     """Chinese by default, English one tap away."""
     client.get(f"/lang/{lang}?next=/login")
     assert text in client.get("/login").get_data(as_text=True)
+
+
+def test_every_view_with_a_limit_is_checked_by_the_limiter(app):
+    """The limiter only looks at RATE_LIMITED_ENDPOINTS; a view given a limit must be listed."""
+    from flask_limiter.util import get_qualified_name
+
+    from webapp.extensions import RATE_LIMITED_ENDPOINTS, limiter
+
+    with app.test_request_context():  # the limits are read from the configuration
+        limited = {
+            endpoint
+            for endpoint, view in app.view_functions.items()
+            if limiter.limit_manager.decorated_limits(get_qualified_name(view))
+        }
+    assert limited == RATE_LIMITED_ENDPOINTS

@@ -116,11 +116,9 @@ def _select_locale() -> str:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from .models import Worker
+    from .auth.signed_in import load_signed_in
 
-    worker = db.session.get(Worker, int(user_id))
-    # A worker deactivated by a supervisor loses every open session at the next request.
-    return worker if worker is not None and worker.active else None
+    return load_signed_in(int(user_id))
 
 
 def public(view):
@@ -180,4 +178,5 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.close()

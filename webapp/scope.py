@@ -14,11 +14,20 @@ from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from .extensions import db
-from .models import Errand, Grid, Household, Observation, Resident, Worker, in_subtree
+from .models import (
+    Errand,
+    Grid,
+    Household,
+    Observation,
+    Resident,
+    Worker,
+    in_subtree,
+    subtree_bounds,
+)
 
 F = TypeVar("F", bound=Callable)
 
@@ -27,7 +36,7 @@ def scope_path() -> str:
     """The path prefix of the current worker's subtree ('' for an admin: the whole tree)."""
     if current_user.is_admin:
         return ""
-    return current_user.scope.path
+    return current_user.scope_path
 
 
 def within(path_column: ColumnElement) -> ColumnElement[bool]:
@@ -80,11 +89,25 @@ def get_grid_or_404(grid_id: int) -> Grid:
     return _found(grid, grid is not None and grid.active)
 
 
+# Every write from a micro-grid row loads its household this way, so the statement is built
+# once, with the subtree's bounds as parameters (building it per request cost as much CPU as
+# running it).
+_HOUSEHOLD_IN_SCOPE = (
+    select(Household)
+    .join(Household.grid)
+    .where(
+        Household.id == bindparam("household_id"),
+        Grid.path >= bindparam("subtree_start"),
+        Grid.path < bindparam("subtree_end"),
+    )
+)
+
+
 def get_household_or_404(household_id: int) -> Household:
+    start, end = subtree_bounds(scope_path())
     household = db.session.scalar(
-        select(Household)
-        .join(Household.grid)
-        .where(Household.id == household_id, within(Grid.path))
+        _HOUSEHOLD_IN_SCOPE,
+        {"household_id": household_id, "subtree_start": start, "subtree_end": end},
     )
     return _found(household, household is not None and household.active)
 

@@ -13,6 +13,7 @@ from ..htmx import render
 from ..models import Worker
 from . import bp
 from .forms import LoginForm
+from .signed_in import load_signed_in
 
 
 def _login_limit() -> str:
@@ -34,7 +35,7 @@ def login():
         elif not worker.active:
             form.phone.errors.append(_("This account has been deactivated. Ask your supervisor."))
         else:
-            login_user(worker, remember=form.remember.data)
+            login_user(load_signed_in(worker.id), remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         return render("auth/login.html", form=form, status=422)
     return render("auth/login.html", form=form, status=422 if form.errors else 200)

@@ -32,7 +32,7 @@ def show(grid_id: int):
             "grids/micro.html",
             "grids/_households.html",
             households=households_of(grid),
-            summary=micro_summary(grid),
+            summary=micro_summary(grid.id),
             **context,
         )
     rows, totals = children_with_counts(grid)

@@ -52,7 +52,7 @@ def household_response(
         household=household,
         message=message,
         errors=errors,
-        summary=micro_summary(household.grid) if in_list else None,
+        summary=micro_summary(household.grid_id) if in_list else None,
         oob=True,
         new_entry=new_entry() if new_entry and not in_list else None,
     )

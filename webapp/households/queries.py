@@ -27,7 +27,7 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
         .order_by(StatusChange.changed_at.desc())
         .limit(limit)
     ).all()
-    entries = [{"at": v.visited_at, "text": visit_text(v)} for v in visits]
+    entries = [{"at": v.visited_at, "text": visit_text(v, v.worker.name)} for v in visits]
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
@@ -47,14 +47,15 @@ def current_observations(household: Household) -> dict[int, Observation]:
     return {o.resident_id: o for o in rows}
 
 
-def visit_text(visit: Visit) -> str:
+def visit_text(visit: Visit, worker_name: str) -> str:
+    """A visit's line in the household's history; `worker_name` is the visiting worker's."""
     method = VISIT_METHODS.get(visit.method, visit.method)
     text = (
-        _("%(worker)s: %(method)s visit, nobody at home", worker=visit.worker.name, method=method)
+        _("%(worker)s: %(method)s visit, nobody at home", worker=worker_name, method=method)
         if visit.not_at_home
         else _(
             "%(worker)s: %(method)s visit, %(n)d persons seen",
-            worker=visit.worker.name,
+            worker=worker_name,
             method=method,
             n=visit.persons_seen,
         )

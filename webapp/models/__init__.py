@@ -12,7 +12,7 @@ from .fieldwork import (
     StatusChange,
     Visit,
 )
-from .grid import LEVEL_LABELS, MICRO_KINDS, MICRO_LEVEL, Grid, in_subtree
+from .grid import LEVEL_LABELS, MICRO_KINDS, MICRO_LEVEL, Grid, in_subtree, subtree_bounds
 from .households import (
     GENDERS,
     RESIDENT_TAGS,
@@ -53,4 +53,5 @@ __all__ = [
     "Worker",
     "in_subtree",
     "more_serious",
+    "subtree_bounds",
 ]

@@ -61,8 +61,10 @@ class Visit(db.Model):
         # Covers the reports' grouped counts (households, person-times per grid and day), so the
         # zone's 14-day chart reads the index alone instead of 460,000 table rows.
         Index("ix_visit_grid_time", "grid_id", "visited_at", "household_id", "persons_seen"),
+        # Also serves the duplicate check (same worker, same household, 10 minutes): a
+        # household has a handful of visits in any window, so worker_id needs no index of its
+        # own, and each visit written updates one index fewer.
         Index("ix_visit_household_time", "household_id", "visited_at"),
-        Index("ix_visit_worker_household_time", "worker_id", "household_id", "visited_at"),
     )
 
     @property

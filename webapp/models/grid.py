@@ -99,7 +99,13 @@ class Grid(db.Model):
 def in_subtree(path_column: ColumnElement, path: str) -> ColumnElement[bool]:
     """Rows whose path starts with `path`, as a range that a plain B-tree index serves.
 
-    '~' sorts after every digit and the dot, so [path, path + '~') holds exactly the
-    subtree; LIKE 'path%' would not use the index on SQLite.
+    LIKE 'path%' would not use the index on SQLite.
     """
-    return and_(path_column >= path, path_column < path + "~")
+    start, end = subtree_bounds(path)
+    return and_(path_column >= start, path_column < end)
+
+
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """[start, end) of the paths in the subtree at `path`: '~' sorts after every digit and the
+    dot, so the range holds exactly the subtree."""
+    return path, path + "~"

@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -35,7 +34,21 @@ POSITIONS = {
 }
 
 
-class Worker(UserMixin, db.Model):
+class HasRole:
+    """What a role allows; shared by the Worker record and the signed-in worker that every
+    request loads (webapp/auth/signed_in.py). Both have a `role` attribute."""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_manage(self) -> bool:
+        """Admins and supervisors manage workers, households and residents in their subtree."""
+        return self.role in ("admin", "supervisor")
+
+
+class Worker(HasRole, db.Model):
     __tablename__ = "worker"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,19 +79,6 @@ class Worker(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def can_manage(self) -> bool:
-        """Admins and supervisors manage workers, households and residents in their subtree."""
-        return self.role in ("admin", "supervisor")
 
     @property
     def role_label(self) -> str:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..clock import now
 from ..extensions import db
-from ..models import SEVERITY, Household, Resident, StatusChange, Worker, more_serious
+from ..models import SEVERITY, Household, Resident, StatusChange, more_serious
 
 
 def _change(
@@ -14,7 +14,7 @@ def _change(
     household: Household,
     to_status: str,
     reason: str,
-    worker: Worker | None,
+    worker_id: int | None,
     key: str | None,
 ) -> StatusChange | None:
     """Set `target`'s colour (a household or one of its residents) and record the change."""
@@ -23,7 +23,7 @@ def _change(
     change = StatusChange(
         household=household,
         resident=target if isinstance(target, Resident) else None,
-        worker=worker,
+        worker_id=worker_id,
         grid_id=household.grid_id,
         changed_at=now(),
         from_status=target.status,
@@ -40,26 +40,28 @@ def set_household_status(
     household: Household,
     to_status: str,
     reason: str,
-    worker: Worker | None,
+    worker_id: int | None,
     key: str | None = None,
 ) -> StatusChange | None:
-    """Change a household's colour and keep the change in its history (None if unchanged)."""
-    return _change(household, household, to_status, reason, worker, key)
+    """Change a household's colour and keep the change in its history (None if unchanged).
+
+    `worker_id` None: raised by a rule."""
+    return _change(household, household, to_status, reason, worker_id, key)
 
 
 def set_resident_status(
-    resident: Resident, to_status: str, reason: str, worker: Worker, key: str | None
+    resident: Resident, to_status: str, reason: str, worker_id: int, key: str | None
 ) -> StatusChange | None:
     """Change one resident's colour; the household rises with it when it is more serious."""
     household = resident.household
-    change = _change(resident, household, to_status, reason, worker, key)
+    change = _change(resident, household, to_status, reason, worker_id, key)
     raised = more_serious(household.status, to_status)
     if raised != household.status:
         set_household_status(
             household,
             raised,
             _("%(name)s: %(reason)s", name=resident.name, reason=reason),
-            worker,
+            worker_id,
         )
     return change
 
@@ -68,4 +70,4 @@ def raise_at_least(household: Household, floor: str, reason: str) -> StatusChang
     """Raise a household to `floor` if it is below; never lowers (only a person does that)."""
     if SEVERITY[household.status] >= SEVERITY[floor]:
         return None
-    return set_household_status(household, floor, reason, worker=None)
+    return set_household_status(household, floor, reason, worker_id=None)

@@ -67,7 +67,7 @@ def household(household_id: int):
 
     def apply():
         return set_household_status(
-            target, form.status.data, form.reason.data, current_user, form.key.data
+            target, form.status.data, form.reason.data, current_user.id, form.key.data
         )
 
     return _save(target, form, apply)
@@ -81,7 +81,7 @@ def resident(resident_id: int):
 
     def apply():
         return set_resident_status(
-            person, form.status.data, form.reason.data, current_user, form.key.data
+            person, form.status.data, form.reason.data, current_user.id, form.key.data
         )
 
     return _save(person.household, form, apply)

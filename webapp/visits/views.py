@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import idempotency, scope
+from .. import scope
 from ..clock import now
 from ..extensions import db
 from ..households.fragments import household_response
@@ -18,8 +15,7 @@ from ..households.queries import visit_text
 from ..models import Household, Visit
 from . import bp
 from .forms import VisitForm
-
-DUPLICATE_WINDOW = timedelta(minutes=10)
+from .queries import insert_visit
 
 
 @bp.post("/new/<int:household_id>")
@@ -30,21 +26,11 @@ def new(household_id: int):
     done = url_for("households.show", household_id=household.id)
     if not form.validate_on_submit():
         return household_response(household, status=422, form_errors=form.errors)
-    if idempotency.existing(Visit, form.key.data):
-        return household_response(household, redirect_to=done)
 
     visited_at = form.visited_at.data or now()
-    recent = db.session.scalar(
-        select(func.count()).where(
-            Visit.worker_id == current_user.id,
-            Visit.household_id == household.id,
-            Visit.visited_at > visited_at - DUPLICATE_WINDOW,
-            Visit.visited_at < visited_at + DUPLICATE_WINDOW,
-        )
-    )
     visit = Visit(
         household_id=household.id,
-        worker=current_user._get_current_object(),
+        worker_id=current_user.id,
         grid_id=household.grid_id,
         visited_at=visited_at,
         method=form.method.data,
@@ -52,24 +38,14 @@ def new(household_id: int):
         not_at_home=form.not_at_home.data,
         note=form.note.data or None,
         temperatures=form.temperatures.data or None,
-        possible_duplicate=bool(recent),
         client_key=form.key.data,
     )
-    db.session.add(visit)
-    # A plain UPDATE, not the ORM: a visit must not bump the household's version, or a colour
-    # change queued on the same phone before the visit would be refused as a conflict.
-    db.session.execute(
-        update(Household)
-        .where(
-            Household.id == household.id,
-            or_(Household.last_visit_at.is_(None), Household.last_visit_at < visited_at),
-        )
-        .values(last_visit_at=visited_at)
-        .execution_options(synchronize_session=False)
-    )
     try:
+        insert_visit(visit)
         db.session.commit()
-    except IntegrityError:  # the same key arrived twice at once: the other copy won
+    except IntegrityError:
+        # The unique key: this submission arrived before (a retry, or two copies at once), and
+        # the first copy's row stands. Answer as it did, with the household as it is now.
         db.session.rollback()
         db.session.refresh(household)
         return household_response(household, redirect_to=done)
@@ -78,7 +54,7 @@ def new(household_id: int):
     return household_response(
         household,
         redirect_to=done,
-        new_entry=lambda: {"at": visited_at, "text": visit_text(visit)},
+        new_entry=lambda: {"at": visited_at, "text": visit_text(visit, current_user.name)},
     )
 
 

@@ -1,0 +1,47 @@
+"""The signed-in worker, as every request sees it (Flask-Login's `current_user`).
+
+Every request but the sign-in page loads it, so it is five columns read by a statement built
+once, not the ORM's Worker with its scope node joined: in a visit write that ORM load was a
+fifth of all the instructions (callgrind, in-process: 11.4 M against 9.3 M a visit). A view
+that needs the Worker record itself loads it by id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_login import UserMixin
+from sqlalchemy import bindparam, select
+
+from ..extensions import db
+from ..models import Grid, Worker
+from ..models.people import HasRole
+
+_worker = Worker.__table__
+_grid = Grid.__table__
+# Deactivated workers are not found: they lose every open session at their next request.
+_SIGNED_IN = (
+    select(_worker.c.id, _worker.c.name, _worker.c.role, _worker.c.scope_id, _grid.c.path)
+    .join(_grid, _grid.c.id == _worker.c.scope_id)
+    .where(_worker.c.id == bindparam("worker_id"), _worker.c.active)
+)
+
+
+@dataclass(eq=False)
+class SignedInWorker(HasRole, UserMixin):
+    id: int
+    name: str
+    role: str
+    scope_id: int
+    scope_path: str  # the materialized path of the scope node: what scope.py limits by
+
+    @property
+    def scope(self) -> Grid:
+        """The scope node itself, for the pages that show it (from the identity map if loaded)."""
+        return db.session.get(Grid, self.scope_id)
+
+
+def load_signed_in(worker_id: int) -> SignedInWorker | None:
+    """The active worker with this id, or None."""
+    row = db.session.connection().execute(_SIGNED_IN, {"worker_id": worker_id}).one_or_none()
+    return SignedInWorker(*row) if row is not None else None
