@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
 from typing import TypeVar
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from wtforms import Field, HiddenField
 from wtforms.validators import ValidationError
 
@@ -42,6 +43,12 @@ def form_key(name: str) -> str:
     return f"{g.key_nonce}-{name}"[:40]
 
 
+@cache
+def _by_key(model: type) -> Select:
+    # Built once per model: every colour change and follow-up asks before writing.
+    return select(model).where(model.client_key == bindparam("key"))
+
+
 def existing(model: type[T], key: str) -> T | None:
     """The record a previous copy of this submission made, if any."""
-    return db.session.scalar(select(model).where(model.client_key == key))
+    return db.session.scalar(_by_key(model), {"key": key})
