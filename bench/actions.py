@@ -7,16 +7,17 @@
 - `action.visit.max_rps`: visit writes per second with wrk, 8 connections, ~20 s; non-2xx
   answers count as failures.
 
-Gunicorn configuration: `-w 3 -k gthread --threads 2`. On a quiet machine (load average ~1, after
-the write path was lightened) it beat `-w 2 --threads 4` once each: p95 45.7 ms against 70.5 ms
-for visits at 100/s, 181 against 164 visits/s with 8 connections. The earlier sweep, tried on
-the 2-core bench machine, SQLite, zone data, wrk -t2 -c8 for 10 s per try, each configuration
-2 to 8 times in alternation (the machine was shared, load average 4 to 7, so single runs vary
-by 2x); medians in visits/s: sync `-w 2` 34, sync `-w 3` 40, sync `-w 4` 39, sync `-w 5` 27
-and 56 (two runs), gthread `-w 2 --threads 4` 59 (41 to 71, the best in 5 of 6 rounds),
-`-w 3 --threads 4` 53, `-w 2 --threads 8` 58, `-w 4 --threads 2` 36 and 53. The app is
-CPU-bound (17-20 ms of server CPU a visit): processes beyond the cores add switching, while
-threads keep wrk's connections alive (a sync worker closes each) and overlap SQLite commits.
+Gunicorn configuration: `-w 3 -k gthread --threads 2`. After the write path was lightened
+(16.2 M -> 8.7 M instructions a visit in-process, callgrind), three alternating runs each of
+max_rps on SQLite (wrk, 15 s, load average 1-2) gave, in visits/s: `-w 2 -k gthread --threads 1`
+210, 229, 217; `-w 2 --threads 2` 218, 214, 198; `-w 3 --threads 2` 199, 209, 202. The p95 at
+100/s was alike on SQLite (20-25 ms for visits), but on PostgreSQL, whose server shares the
+two cores, three processes did better: visits 35 ms against 65 ms with `-w 2 --threads 2`, colour
+changes 54 ms against 210 ms (one run each). So the bench keeps three processes of two threads;
+two processes of one thread each would give about 5 % more writes on SQLite alone. One worker
+of one thread does 141/s at 7.2 ms of CPU a visit; with two or three the CPU per visit rises to
+8.2-9.5 ms (this virtual machine's second core runs a spinning loop about 25 % slower while the
+first is busy, and a bare Flask hello does ~2,700/s here against DESIGN.md's 4,800/s).
 `BENCH_GUNICORN` overrides it (e.g. "-w 3"); `BENCH_ACTIONS_SWEEP=1` tries every configuration
 in SWEEP for max_rps first and prints the results on stderr.
 """
