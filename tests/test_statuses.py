@@ -125,3 +125,50 @@ def test_turning_red_shows_on_todays_list(tree, login_as):
     mark(login_as(tree.worker_a), tree.household_a.id)
     page = login_as(tree.supervisor_a).get("/today/").get_data(as_text=True)
     assert "今日转为红码/橙码" in page and tree.household_a.address in page
+
+
+def test_a_change_made_between_loading_and_writing_is_refused(tree, app):
+    """Another worker's change lands after this request loaded the household: the colour is not
+    written over it and nothing is recorded (the view answers 409)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from webapp.statuses.rules import set_household_status
+
+    with app.app_context():
+        household = db.session.get(Household, tree.household_a.id)  # version 1
+        with db.engine.begin() as other:  # the other worker's write, committed meanwhile
+            other.execute(
+                Household.__table__.update()
+                .where(Household.__table__.c.id == household.id)
+                .values(status="orange", version=2)
+            )
+        with pytest.raises(StaleDataError):
+            set_household_status(household, "red", "确诊病例", tree.worker_a.id, "key-race-0001")
+        db.session.rollback()
+        assert db.session.get(Household, household.id).status == "orange"
+    assert history(app) == []
+
+
+def test_a_returnee_raises_the_household_and_counts_as_a_member(tree, login_as, app):
+    """The colour is written at once and the member count at the commit, one version after the
+    other: both land, and the page's version lets the next change through."""
+    with app.app_context():
+        before = db.session.get(Household, tree.household_a.id).member_count
+    client = login_as(tree.worker_a)
+    client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={
+            "name": "返乡人",
+            "id_number": "330702200503150021",
+            "tags": "returnee",
+            "origin": "温州",
+            "return_date": "2026-11-20",
+        },
+    )
+    with app.app_context():
+        household = db.session.get(Household, tree.household_a.id)
+        assert (household.status, household.member_count) == ("light_yellow", before + 1)
+        version = household.version
+    again = mark(client, tree.household_a.id, "yellow", key="key-after-0001", version=str(version))
+    assert again.status_code == 200
+    assert [h[:2] for h in history(app)] == [("green", "light_yellow"), ("light_yellow", "yellow")]

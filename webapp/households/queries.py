@@ -65,8 +65,10 @@ def visit_text(visit: Visit, worker_name: str) -> str:
     return text
 
 
-def change_text(change: StatusChange) -> str:
-    who = change.worker.name if change.worker else _("rule")
+def change_text(change: StatusChange, worker_name: str | None = None) -> str:
+    """A colour change's line in the history; `worker_name` for a change just made (not
+    loaded with its worker), else the loaded worker's name, or "rule"."""
+    who = worker_name or (change.worker.name if change.worker else _("rule"))
     whose = f"{change.resident.name} " if change.resident else ""
     return _(
         "%(who)s: %(whose)s%(old)s → %(new)s, %(reason)s",

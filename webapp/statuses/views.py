@@ -42,18 +42,21 @@ def _save(household: Household, form: StatusForm, apply):
         )
     if form.version.data and form.version.data != str(household.version):
         return _conflict(household.id)
-    change = apply()
     try:
+        change = apply()
         db.session.commit()
     except StaleDataError:
         return _conflict(household.id)
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
         household, change = db.session.get(Household, household.id), None
+        db.session.refresh(household)
     return household_response(
         household,
         redirect_to=url_for("households.show", household_id=household.id),
-        new_entry=(lambda: {"at": change.changed_at, "text": change_text(change)})
+        new_entry=(
+            lambda: {"at": change.changed_at, "text": change_text(change, current_user.name)}
+        )
         if change
         else None,
     )
