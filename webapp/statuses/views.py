@@ -33,14 +33,17 @@ def _conflict(household_id: int):
 
 
 def _save(household: Household, form: StatusForm, apply):
-    """Validate, check the key and the version, apply the change, commit once, answer."""
+    """Validate, check the version, apply the change, commit once, answer."""
     if not form.validate_on_submit():
         return household_response(household, status=422, form_errors=form.errors)
-    if idempotency.existing(StatusChange, form.key.data):
-        return household_response(
-            household, redirect_to=url_for("households.show", household_id=household.id)
-        )
     if form.version.data and form.version.data != str(household.version):
+        # A copy of a change that went through bumped the version itself: answer as the
+        # first copy did. Asked only here: otherwise a repeat finds the colour already set
+        # (nothing to write), or meets the unique key below.
+        if idempotency.existing(StatusChange, form.key.data):
+            return household_response(
+                household, redirect_to=url_for("households.show", household_id=household.id)
+            )
         return _conflict(household.id)
     try:
         change = apply()
