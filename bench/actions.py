@@ -8,7 +8,7 @@
   answers count as failures.
 
 Gunicorn configuration: `-w 3 -k gthread --threads 2`. After the write path was lightened
-(16.2 M -> 8.7 M instructions a visit in-process, callgrind), three alternating runs each of
+(16.2 M -> 8.3 M instructions a visit in-process, callgrind), three alternating runs each of
 max_rps on SQLite (wrk, 15 s, load average 1-2) gave, in visits/s: `-w 2 -k gthread --threads 1`
 210, 229, 217; `-w 2 --threads 2` 218, 214, 198; `-w 3 --threads 2` 199, 209, 202. The p95 at
 100/s was alike on SQLite (20-25 ms for visits), but on PostgreSQL, whose server shares the
