@@ -45,9 +45,9 @@ def reset_database(database: str) -> None:
             Path(str(OUT / "zone.sqlite") + suffix).unlink(missing_ok=True)
 
 
-def flask(database: str, *args: str) -> float:
-    """Run a `flask --app wsgi` command against the bench database; return its seconds."""
-    env = dict(os.environ, DATABASE_URL=database_url(database), GRIDWORK_INSTANCE=str(OUT))
+def flask(database: str, *args: str, url: str | None = None) -> float:
+    """Run a `flask --app wsgi` command against the bench database (or `url`); its seconds."""
+    env = dict(os.environ, DATABASE_URL=url or database_url(database), GRIDWORK_INSTANCE=str(OUT))
     started = time.monotonic()
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args],

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from .common import OUT, ROOT, emit
+from .common import OUT, ROOT, emit, flask
 
 DATABASE = OUT / "instructions.sqlite"
 WARM_UP = 40
@@ -32,16 +32,8 @@ def prepare() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         DATABASE.with_name(DATABASE.name + suffix).unlink(missing_ok=True)
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{DATABASE}", GRIDWORK_INSTANCE=str(OUT))
     for args in (("db", "upgrade"), ("demo-data", "--scale", "small")):
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        flask("sqlite", *args, url=f"sqlite:///{DATABASE}")
 
 
 def count_inside(writes: int) -> None:

@@ -16,6 +16,14 @@ from webapp.extensions import db, limiter
 from webapp.models import Card, Errand, Grid, Household, Job, Observation, Resident, Worker
 
 PASSWORD = "secret-pass-1"
+# The registration form of a returnee (返乡人员), who starts light yellow.
+RETURNEE = {
+    "name": "返乡人",
+    "id_number": "330702200503150021",
+    "tags": "returnee",
+    "origin": "温州",
+    "return_date": "2026-11-20",
+}
 
 
 def database_url(tmp_path_factory) -> str:

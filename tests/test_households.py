@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import Household, Resident
 
+from .conftest import RETURNEE
+
 
 def test_household_page_masks_ids_and_phones(tree, login_as):
     """A worker sees residents with masked ID numbers and phones only."""
@@ -159,13 +161,7 @@ def test_worker_registers_a_returnee_who_starts_light_yellow(tree, login_as, app
     client = login_as(tree.worker_a)
     response = client.post(
         f"/residents/new/{tree.household_a.id}",
-        data={
-            "name": "返乡人",
-            "id_number": "330702200503150021",
-            "tags": "returnee",
-            "origin": "温州",
-            "return_date": "2026-11-20",
-        },
+        data=RETURNEE,
     )
     assert response.status_code == 303
     with app.app_context():

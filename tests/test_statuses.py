@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from webapp.extensions import db
 from webapp.models import Household, Resident, StatusChange
 
+from .conftest import RETURNEE
+
 HX = {"HX-Request": "true"}
 
 
@@ -157,13 +159,7 @@ def test_a_returnee_raises_the_household_and_counts_as_a_member(tree, login_as, 
     client = login_as(tree.worker_a)
     client.post(
         f"/residents/new/{tree.household_a.id}",
-        data={
-            "name": "返乡人",
-            "id_number": "330702200503150021",
-            "tags": "returnee",
-            "origin": "温州",
-            "return_date": "2026-11-20",
-        },
+        data=RETURNEE,
     )
     with app.app_context():
         household = db.session.get(Household, tree.household_a.id)

@@ -73,8 +73,9 @@ def _watch_glyphs():
 
 
 def fetcher() -> LocalOnlyFetcher:
-    return LocalOnlyFetcher([FONT_DIR, ROOT / "templates" / "pdf", ROOT / "static",
-                             Path(current_app.instance_path)])
+    return LocalOnlyFetcher(
+        [FONT_DIR, ROOT / "templates" / "pdf", ROOT / "static", Path(current_app.instance_path)]
+    )
 
 
 def new_font_config() -> FontConfiguration:
