@@ -1,8 +1,8 @@
 """The signed-in worker, as every request sees it (Flask-Login's `current_user`).
 
 Every request but the sign-in page loads it, so it is five columns read by a statement built
-once, not the ORM's Worker with its scope node joined: in a visit write that ORM load was a
-fifth of all the instructions (callgrind, in-process: 11.4 M against 9.3 M a visit). A view
+once, not the ORM's Worker with its scope node joined: about 5 % of a visit write's
+instructions fewer (callgrind, in-process, gc frozen: 9.6 M against 9.1 M a visit). A view
 that needs the Worker record itself loads it by id.
 """
 

@@ -10,6 +10,7 @@ so their reports are cheap; the heavy zone report is only reachable from the zon
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 from flask import Response, redirect, request, send_file, url_for
@@ -24,7 +25,7 @@ from ..models import Grid
 from ..pdf import render_pdf
 from . import bp
 from .chart import trend_svg
-from .forms import daily_choice, period_choice
+from .forms import DayChoice, daily_choice, period_choice
 from .queries import daily_report, period_report
 
 
@@ -34,16 +35,21 @@ def index():
     return redirect(url_for("reports.show", grid_id=current_user.scope_id))
 
 
-def _daily_context(grid: Grid, font: str = "inherit") -> dict:
-    """The day asked for (or what is wrong with it) and, when it is good, its report."""
-    at = now()
-    choice = daily_choice(request.args, at.date())
-    context: dict = {
+def _page_context(grid: Grid, choice: DayChoice, at: datetime) -> dict:
+    """What the daily and the period pages both show: the node, the dates asked for, crumbs."""
+    return {
         "grid": grid,
         "choice": choice,
         "crumbs": scope.ancestors_in_scope(grid),
         "today": at.date(),
     }
+
+
+def _daily_context(grid: Grid, font: str = "inherit") -> dict:
+    """The day asked for (or what is wrong with it) and, when it is good, its report."""
+    at = now()
+    choice = daily_choice(request.args, at.date())
+    context = _page_context(grid, choice, at)
     if not choice.errors:
         report = daily_report(grid, choice.first, at)
         context["report"] = report
@@ -59,12 +65,7 @@ def _daily_context(grid: Grid, font: str = "inherit") -> dict:
 def _period_context(grid: Grid) -> dict:
     at = now()
     choice = period_choice(request.args, at.date())
-    context: dict = {
-        "grid": grid,
-        "choice": choice,
-        "crumbs": scope.ancestors_in_scope(grid),
-        "today": at.date(),
-    }
+    context = _page_context(grid, choice, at)
     if not choice.errors:
         context["report"] = period_report(grid, choice.first, choice.last)
     return context
