@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import Household, Visit
 
@@ -112,6 +114,25 @@ def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app):
     shoot(phone, "micro-grid")
     assert len(posts) == 1, "htmx and the outbox both sent the form"
     assert visits_of(app, tree.household_a.id) == 1
+
+
+def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_server, tree, app):
+    """A phone set to London time logs a visit: it is stored at China's hour, not London's."""
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, timezone_id="Europe/London", base_url=live_server
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    sign_in(page, tree.worker_a)
+    page.goto(f"/grids/{tree.micro_a.id}")
+    page.locator(f"#h{tree.household_a.id} button[value=door]").click()
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    expect(page.locator(f"#h{tree.household_a.id} .meta")).to_contain_text(TIME)
+    context.close()
+    with app.app_context():
+        db.session.remove()
+        visited_at = db.session.scalar(select(Visit.visited_at))
+    assert abs(visited_at - now()) < timedelta(minutes=2)
 
 
 def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app):

@@ -99,6 +99,7 @@ def test_not_at_home_counts_no_person(tree, login_as, app):
         ({"key": ""}, "重新加载"),
         ({"persons_seen": "-1"}, "应在 0 到 50 之间"),
         ({"persons_seen": "many"}, "不是有效的整数"),
+        ({"visited_at": "yesterday"}, "不是有效的日期与时间值"),
     ],
 )
 def test_bad_visits_are_refused(tree, login_as, app, data, message):
@@ -127,6 +128,16 @@ def test_queued_visit_keeps_its_recorded_time(tree, login_as, app):
     client = login_as(tree.worker_a)
     earlier = (now() - timedelta(hours=3)).replace(second=0)
     post_visit(client, tree.household_a.id, visited_at=earlier.strftime("%Y-%m-%dT%H:%M"))
+    with app.app_context():
+        assert db.session.scalar(select(Visit.visited_at)) == earlier
+
+
+def test_queued_visit_time_in_utc_is_stored_as_china_time(tree, login_as, app):
+    """The outbox sends the recorded instant in UTC; the visit is filed at that China time."""
+    client = login_as(tree.worker_a)
+    earlier = (now() - timedelta(hours=3)).replace(second=0)
+    utc = (earlier - timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    post_visit(client, tree.household_a.id, visited_at=utc)
     with app.app_context():
         assert db.session.scalar(select(Visit.visited_at)) == earlier
 

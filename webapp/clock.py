@@ -22,6 +22,14 @@ def now() -> datetime:
     return datetime.now(TZ).replace(tzinfo=None, microsecond=0)
 
 
+def local(moment: datetime) -> datetime:
+    """`moment` as the app stores it: China wall-clock time, naive. A naive `moment` is taken
+    to be in China time already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(TZ).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
 def freeze(at: datetime | None) -> None:
     """Stop the clock at `at` (None starts it again). For tests and demos only."""
     global _frozen

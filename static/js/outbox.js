@@ -41,12 +41,6 @@
     counter.hidden = n === 0;
   };
 
-  // The phone's wall-clock time as YYYY-MM-DDTHH:MM:SS.
-  const localTime = () => {
-    const d = new Date();
-    return new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
-  };
-
   const csrfToken = () => {
     try { return JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'] || ''; }
     catch (e) { return ''; }
@@ -70,8 +64,9 @@
     const data = new FormData(form, button);
     // Browsers older than 2023 ignore FormData's submitter argument.
     if (button && button.name && !data.has(button.name)) data.append(button.name, button.value);
-    // A visit sent an hour later keeps the time it was made (other endpoints ignore it).
-    if (!data.has('visited_at')) data.set('visited_at', localTime());
+    // A visit sent an hour later keeps the time it was made (other endpoints ignore it); sent
+    // as an instant in UTC, so that a phone set to another time zone files it at the right hour.
+    if (!data.has('visited_at')) data.set('visited_at', new Date().toISOString());
     const key = data.get('key');
     try {
       const queue = load();

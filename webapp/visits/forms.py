@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from ..clock import now
+from ..clock import local, now
 from ..forms import Form, choices, text_field
 from ..idempotency import key_field
 from ..models import VISIT_METHODS
@@ -13,6 +13,22 @@ from ..models import VISIT_METHODS
 # a little fast is tolerated, a visit in the future or from last month is not.
 CLOCK_SKEW = timedelta(minutes=5)
 OLDEST = timedelta(days=7)
+
+
+class RecordedAtField(DateTimeLocalField):
+    """When the phone recorded the visit. The outbox sends an instant in UTC ("…Z"), so a phone
+    set to the wrong time zone still files its visits at the right hour; a time without an
+    offset (a datetime-local input) is China time. Either way the app stores China time."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0]:
+            self.data = None
+            return
+        try:
+            self.data = local(datetime.fromisoformat(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid datetime value.")) from None
 
 
 class VisitForm(Form):
@@ -33,11 +49,7 @@ class VisitForm(Form):
     not_at_home = BooleanField(_l("Nobody at home"))
     note = text_field(_l("Note"), 200)
     temperatures = text_field(_l("Temperatures"), 60)
-    visited_at = DateTimeLocalField(
-        _l("Time of the visit"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-        validators=[Optional()],
-    )
+    visited_at = RecordedAtField(_l("Time of the visit"), validators=[Optional()])
 
     def validate_visited_at(self, field) -> None:
         if field.data and field.data > now() + CLOCK_SKEW:
