@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import idempotency, scope
 from ..extensions import db
-from ..households.fragments import household_response
+from ..households.fragments import counters_before_commit, household_response
 from ..households.queries import change_text
 from ..models import Household, StatusChange
 from . import bp
@@ -47,12 +47,13 @@ def _save(household: Household, form: StatusForm, apply):
         return _conflict(household.id)
     try:
         change = apply()
+        counters = counters_before_commit(household)
         db.session.commit()
     except StaleDataError:
         return _conflict(household.id)
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
-        household, change = db.session.get(Household, household.id), None
+        household, change, counters = db.session.get(Household, household.id), None, None
         db.session.refresh(household)
     return household_response(
         household,
@@ -62,6 +63,7 @@ def _save(household: Household, form: StatusForm, apply):
         )
         if change
         else None,
+        counters=counters,
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import scope
 from ..clock import now
 from ..extensions import db
-from ..households.fragments import household_response
+from ..households.fragments import counters_before_commit, household_response
 from ..households.queries import visit_text
 from ..models import Household, Visit
 from . import bp
@@ -42,6 +42,7 @@ def new(household_id: int):
     )
     try:
         insert_visit(visit)
+        counters = counters_before_commit(household)
         db.session.commit()
     except IntegrityError:
         # The unique key: this submission arrived before (a retry, or two copies at once), and
@@ -55,6 +56,7 @@ def new(household_id: int):
         household,
         redirect_to=done,
         new_entry=lambda: {"at": visited_at, "text": visit_text(visit, current_user.name)},
+        counters=counters,
     )
 
 
