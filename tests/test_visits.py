@@ -32,6 +32,7 @@ def test_worker_logs_a_visit_from_the_list(tree, login_as, app):
     assert response.status_code == 200
     assert f'id="h{tree.household_a.id}"' in body and "<html" not in body
     assert 'id="summary"' in body and 'hx-swap-oob="true"' in body
+    assert "今日已走访 1 户" in body  # the counters include the visit just written
     assert len(response.get_data()) <= 1536
     with app.app_context():
         visit = db.session.scalar(select(Visit))
