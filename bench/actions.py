@@ -20,6 +20,11 @@ of one thread does 141/s at 7.2 ms of CPU a visit; with two or three the CPU per
 first is busy, and a bare Flask hello does ~2,700/s here against DESIGN.md's 4,800/s).
 `BENCH_GUNICORN` overrides it (e.g. "-w 3"); `BENCH_ACTIONS_SWEEP=1` tries every configuration
 in SWEEP for max_rps first and prints the results on stderr.
+
+Reading the figures: each timed line in the log says how much CPU time the hypervisor gave to
+other machines meanwhile. On one machine, within an hour, the same code gave max_rps from 246
+to 353 and server CPU from 5.3 to 7.7 ms a visit; alternate runs of two versions (A B A B ...)
+are the least a comparison needs, and `python -m bench.instructions` settles small ones.
 """
 
 from __future__ import annotations

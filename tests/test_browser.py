@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from webapp.clock import now
+from webapp import clock
+from webapp.clock import now, today
 from webapp.extensions import db
-from webapp.models import Household, Visit
+from webapp.models import FollowUp, Household, Visit
 
 from .conftest import PASSWORD
 
@@ -59,16 +60,22 @@ def chromium() -> Iterator:
         browser.close()
 
 
-@pytest.fixture
-def phone(chromium, live_server, tree) -> Iterator:
-    """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error."""
+def new_phone(chromium, live_server, timezone_id: str = "Asia/Shanghai"):
+    """A 360 px phone in China (or elsewhere), with no one signed in yet."""
     context = chromium.new_context(
         viewport={"width": 360, "height": 740},
         locale="zh-CN",
-        timezone_id="Asia/Shanghai",
+        timezone_id=timezone_id,
         base_url=live_server,
     )
     context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(chromium, live_server, tree) -> Iterator:
+    """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error."""
+    context = new_phone(chromium, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -76,6 +83,14 @@ def phone(chromium, live_server, tree) -> Iterator:
     yield page
     context.close()
     assert errors == []
+
+
+@pytest.fixture
+def morning() -> Iterator[None]:
+    """Today at 09:00: the morning follow-up slot is open, whatever the hour of the test run."""
+    clock.freeze(datetime.combine(today(), time(9, 0)))
+    yield
+    clock.freeze(None)
 
 
 def sign_in(page, worker) -> None:
@@ -118,10 +133,7 @@ def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app):
 
 def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_server, tree, app):
     """A phone set to London time logs a visit: it is stored at China's hour, not London's."""
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740}, timezone_id="Europe/London", base_url=live_server
-    )
-    context.set_default_timeout(10_000)
+    context = new_phone(chromium, live_server, timezone_id="Europe/London")
     page = context.new_page()
     sign_in(page, tree.worker_a)
     page.goto(f"/grids/{tree.micro_a.id}")
@@ -133,6 +145,36 @@ def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_ser
         db.session.remove()
         visited_at = db.session.scalar(select(Visit.visited_at))
     assert abs(visited_at - now()) < timedelta(minutes=2)
+
+
+def test_worker_opens_today_and_records_a_follow_up(chromium, live_server, tree, app, morning):
+    """Signed in, the worker lands on today, where the morning follow-up is due; a tap on it,
+    the temperature, one tap to save: the slot shows done, and one follow-up is recorded."""
+    context = new_phone(chromium, live_server)
+    page = context.new_page()
+    sign_in(page, tree.worker_b)
+    expect(page.locator("h1")).to_contain_text("今日任务")
+    task = page.locator("ul.rows li", has_text=tree.resident_b.name)
+    expect(task).to_contain_text("待随访")
+    shoot(page, "today")
+    task.locator("a").click()
+    page.fill("input[name=temperature]", "36.6")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.locator("form.follow-up button.primary").click()
+    expect(page.locator("#obs-head .slot.done")).to_contain_text("36.6°C ✓")
+    expect(page.locator("#follow-ups tr")).to_have_count(1)
+    expect(page.locator("#follow-ups tr")).to_contain_text("36.6")
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    shoot(page, "follow-up")
+    context.close()
+    assert len(posts) == 1
+    with app.app_context():
+        db.session.remove()
+        temperatures = db.session.scalars(
+            select(FollowUp.temperature).where(FollowUp.observation_id == tree.observation_b.id)
+        ).all()
+    assert [float(t) for t in temperatures] == [36.6]
 
 
 def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app):

@@ -107,6 +107,24 @@ def test_same_key_ten_times_records_once(tree, login_as, app, at):
         assert db.session.scalar(select(func.count()).select_from(FollowUp)) == 1
 
 
+def test_a_follow_up_joins_the_list_on_the_page(tree, login_as, app, at):
+    """The htmx answer puts the new follow-up at the top of the list, out of band, within
+    1.5 KB; a retry of it answers with the slots only (its first answer added the row)."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    assert "尚无随访记录" in client.get(f"/observations/{obs}").get_data(as_text=True)
+    first = follow_up(client, obs, temperature="36.8").get_data(as_text=True)
+    assert 'hx-swap-oob="afterbegin:#follow-ups"' in first and "<td>36.8</td>" in first
+    assert 'id="follow-ups-empty" hx-swap-oob="delete"' in first
+    assert len(first.encode()) <= 1536
+    again = follow_up(client, obs, temperature="36.8").get_data(as_text=True)
+    assert "#follow-ups" not in again and "36.8°C ✓" in again
+    page = client.get(f"/observations/{obs}").get_data(as_text=True)
+    assert "<td>36.8</td>" in page and "尚无随访记录" not in page
+
+
 def test_fever_raises_the_household_and_alerts_the_supervisor(tree, login_as, app, at):
     """38.2 °C at a follow-up raises a light-yellow household to yellow and lists it as an alert."""
     at(10)

@@ -75,6 +75,7 @@ def _page(
     form: FollowUpForm | None = None,
     status: int = 200,
     message: str | None = None,
+    new_follow_up: FollowUp | None = None,
 ):
     if form is None:
         form = FollowUpForm(formdata=None)
@@ -94,6 +95,7 @@ def _page(
         current=observation.is_current(day),
         today_slots=today_slots,
         message=message,
+        new_follow_up=new_follow_up,
         # The fragment has no form to show field errors in; the page shows them by the fields.
         errors=[e for errors in form.errors.values() for e in errors] if is_partial() else [],
         status=status,
@@ -148,7 +150,8 @@ def follow_up(observation_id: int):
         db.session.commit()
     except IntegrityError:  # the same key (or the same slot) arrived twice at once
         db.session.rollback()
-    return _after_follow_up(observation)
+        entry = None
+    return _after_follow_up(observation, entry)
 
 
 def _apply_rules(observation: Observation, entry: FollowUp) -> None:
@@ -176,11 +179,12 @@ def _apply_rules(observation: Observation, entry: FollowUp) -> None:
         )
 
 
-def _after_follow_up(observation: Observation):
-    """The card again for htmx (today's slots updated), a redirect for a plain post."""
+def _after_follow_up(observation: Observation, entry: FollowUp | None = None):
+    """The card again for htmx (today's slots updated, and `entry`, the follow-up this request
+    recorded, added to the list), a redirect for a plain post."""
     db.session.refresh(observation)
     if is_partial():
-        return _page(observation)
+        return _page(observation, new_follow_up=entry)
     return redirect_after_write(url_for("observations.show", observation_id=observation.id))
 
 
