@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import Errand, FollowUp, Household, Observation
+from webapp.models import Errand, FollowUp, Household, Observation, StatusChange
 
 HX = {"HX-Request": "true"}
 DAY = date(2026, 3, 2)
@@ -170,6 +170,22 @@ def test_supplies_needed_create_an_errand(tree, login_as, app, at):
     client.post(f"/errands/{errand_id}/done", headers=HX)
     with app.app_context():
         assert db.session.get(Errand, errand_id).done_at is not None
+
+
+def test_an_errand_is_written_in_chinese_whoever_records_it(tree, login_as, app, at):
+    """A worker using the English pages starts an observation and asks for supplies: the
+    colour change's reason and the errand read in the office's language, for every worker."""
+    at(10)
+    client = login_as(tree.worker_a)
+    client.get("/lang/en?next=/today/")
+    start(client, tree.resident_a.id)
+    follow_up(client, observation_id(app), supplies="masks")
+    with app.app_context():
+        errand = select(Errand.description).where(Errand.household_id == tree.household_a.id)
+        assert db.session.scalar(errand) == "帮忙购置生活必需品：masks"
+        reasons = db.session.scalars(select(StatusChange.reason)).all()
+    assert reasons  # the start raised the household
+    assert all("Follow-up" not in r and "under home observation" not in r for r in reasons)
 
 
 @pytest.mark.parametrize("temperature", ["50", "abc", "33.9", ""])

@@ -32,6 +32,9 @@ def test_worker_marks_a_household_red_with_a_reason(tree, login_as, app):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "s-red" in body and "<html" not in body
     assert 'hx-swap-oob="afterbegin:#timeline"' in body and "确诊病例" in body
+    # The colour picker comes back holding red, so that reopening it does not offer green.
+    assert 'id="swatches" hx-swap-oob="true"' in body
+    assert 'value="red" checked' in body and 'value="green" checked' not in body
     assert len(response.get_data()) <= 1536
     assert history(app) == [("green", "red", tree.worker_a.id)]
     page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)

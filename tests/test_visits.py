@@ -41,6 +41,27 @@ def test_worker_logs_a_visit_from_the_list(tree, login_as, app):
         assert household.last_visit_at == visit.visited_at
 
 
+def test_a_visit_from_today_answers_without_the_counters(tree, login_as):
+    """Today's list has no micro-grid counters: the row comes back alone."""
+    client = login_as(tree.worker_a)
+    headers = {**HX_ROW, "HX-Target": f"h{tree.household_a.id}"}
+    response = post_visit(client, tree.household_a.id, headers, next="/today/")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="h{tree.household_a.id}"' in body
+    assert 'id="summary"' not in body
+
+
+def test_note_and_temperatures_show_in_the_history(tree, login_as):
+    """What the worker wrote down at the door is in the new history line and on the page."""
+    client = login_as(tree.worker_a)
+    response = post_visit(
+        client, tree.household_a.id, HX_ROW, note="老人在家", temperatures="36.5 37.1"
+    )
+    assert "36.5 37.1 °C · 老人在家" in response.get_data(as_text=True)
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert "36.5 37.1 °C · 老人在家" in page
+
+
 def test_without_javascript_a_visit_redirects(tree, login_as, app):
     """A plain form post gets a 303 back to the page it came from."""
     client = login_as(tree.worker_a)

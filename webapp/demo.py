@@ -676,8 +676,6 @@ class _Loader:
         last_day = (self.now - timedelta(hours=8)).date()
         person["return_date"] = last_day - timedelta(days=rng.randrange(days))
         person["status"] = status
-        if status in ("red", "orange") or (status == "yellow" and rng.random() < 0.5):
-            person["tags"].append("home_observation")
 
 
 # Address makers: each returns a function from a household's index in its micro-grid to its

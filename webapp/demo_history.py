@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from .extensions import db
 from .models import (
@@ -249,7 +249,6 @@ class _History:
         figures = self.write_observations(follow_ups)
         figures.update(self.write_changes())
         figures.update(self.make_visits())
-        self.sync_tags()
         return figures
 
     def read(self) -> None:
@@ -750,7 +749,6 @@ class _History:
 
         today = self.today
         current = [h.obs for h in observed if self.current(h.obs, today)]
-        self.current_ids = {o.person.id for o in current}
         in_month = sum(1 for r in follow_ups if r["slot_date"] >= self.first_day)
         open_errands = sum(1 for e in errands if e["done_at"] is None)
         due, overdue = self.today_slots(current, follow_ups)
@@ -977,28 +975,3 @@ class _History:
                     break
             if not moved:
                 break
-
-    # --- tags --------------------------------------------------------------------------------
-
-    def sync_tags(self) -> None:
-        """The home-observation tag marks the residents under observation today, no others."""
-        changed = []
-        for person in self.people.values():
-            has = "home_observation" in person.tags
-            wants = person.id in self.current_ids
-            if has == wants:
-                continue
-            tags = [t for t in person.tags if t != "home_observation"]
-            if wants:
-                tags.append("home_observation")
-            changed.append({"resident": person.id, "new_tags": tags})
-        if changed:
-            table = Resident.__table__
-            db.session.execute(
-                update(table)
-                .where(table.c.id == bindparam("resident"))
-                .values(tags=bindparam("new_tags", type_=table.c.tags.type)),
-                changed,
-            )
-            db.session.commit()
-        self.echo(f"home-observation tags: {len(self.current_ids):,} residents")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import make_response, redirect, render_template, request
+from flask import make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..extensions import db
@@ -25,8 +25,15 @@ def safe_next(default: str) -> str:
 
 
 def answers_row(household: Household) -> bool:
-    """Whether the write came from the household's row in a micro-grid list (htmx)."""
+    """Whether the write came from the household's row in a list (htmx)."""
     return is_partial() and request.headers.get("HX-Target") == f"h{household.id}"
+
+
+def _page_has_counters() -> bool:
+    """A row lives on its micro-grid's page, under the counters, unless its form says it was
+    on today's list (`next`), which has none."""
+    came_from = request.form.get("next")
+    return not came_from or not came_from.startswith(url_for("today.index"))
 
 
 def counters_before_commit(household: Household) -> MicroSummary | None:
@@ -39,7 +46,9 @@ def counters_before_commit(household: Household) -> MicroSummary | None:
     at a time: holding its lock through the read cost writes (wrk, alternate runs: 314, 295,
     258 visits/s against 337, 353, 311 when read after the commit).
     """
-    if not answers_row(household) or db.session.connection().dialect.name == "sqlite":
+    if not answers_row(household) or not _page_has_counters():
+        return None
+    if db.session.connection().dialect.name == "sqlite":
         return None
     db.session.flush()  # a change left to the ORM (a returnee's member count) counts too
     return micro_summary(household.grid_id)
@@ -70,7 +79,7 @@ def household_response(
         )
         return make_response(body, status)
     in_list = answers_row(household)
-    if in_list and counters is None:
+    if in_list and counters is None and _page_has_counters():
         counters = micro_summary(household.grid_id)
     body = render_template(
         "grids/_row.html" if in_list else "households/_card_update.html",

@@ -60,6 +60,11 @@ def visit_text(visit: Visit, worker_name: str) -> str:
             n=visit.persons_seen,
         )
     )
+    # What was written down at the door belongs in the history too.
+    if visit.temperatures:
+        text += f" · {visit.temperatures} °C"
+    if visit.note:
+        text += f" · {visit.note}"
     if visit.possible_duplicate:
         text += " " + _("(possible duplicate)")
     return text

@@ -33,8 +33,9 @@ RESIDENT_TAGS = {
     "returnee": _l("Returnee"),
     "key_person": _l("Key person"),
     "elderly_alone": _l("Elderly living alone"),
-    "home_observation": _l("Home observation"),
 }
+# Home observation is no tag: it has dates and ends by itself (webapp/observations/), and the
+# resident's row says so while it lasts. Tags of that name kept from older data are not shown.
 
 
 class Household(db.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -51,11 +52,12 @@ def new(resident_id: int):
             client_key=form.key.data,
         )
         observation.events.append(_event("start", form.reason.data, form.planned_end.data))
-        raise_at_least(
-            resident.household,
-            current_app.config["OBSERVATION_STATUS"],
-            _("%(name)s under home observation", name=resident.name),
-        )
+        with _office_language():
+            raise_at_least(
+                resident.household,
+                current_app.config["OBSERVATION_STATUS"],
+                _("%(name)s under home observation", name=resident.name),
+            )
         db.session.add(observation)
         db.session.commit()
         flash(_("%(name)s is under home observation.", name=resident.name), "success")
@@ -154,7 +156,18 @@ def follow_up(observation_id: int):
     return _after_follow_up(observation, entry)
 
 
+def _office_language():
+    """Texts the app writes into records (a colour change's reason, an errand) are data that
+    every worker of the grid reads: written in the office's language, whatever the writer's."""
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def _apply_rules(observation: Observation, entry: FollowUp) -> None:
+    with _office_language():
+        _apply_rules_in_office_language(observation, entry)
+
+
+def _apply_rules_in_office_language(observation: Observation, entry: FollowUp) -> None:
     config = current_app.config
     if entry.temperature >= config["FEVER_TEMPERATURE"] or entry.symptoms:
         signs = [f"{entry.temperature:.1f}°C"] + [str(SYMPTOMS[s]) for s in entry.symptoms]
