@@ -235,6 +235,25 @@ def test_release_early_and_extend_need_a_reason(tree, login_as, app, at):
     assert "暂无待随访" in client.get("/today/").get_data(as_text=True)
 
 
+def test_a_refused_extension_comes_back_in_its_fold(tree, login_as, app, at):
+    """An end before the current one: the Extend fold is open, with the message by its date
+    and the reason as typed; nothing changes."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    earlier = (DAY + timedelta(days=3)).isoformat()
+    response = client.post(
+        f"/observations/{obs}/extend", data={"planned_end": earlier, "reason": "复查未完"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    fold = page[page.index('<details class="card" open>') :]
+    assert "新的结束日期必须晚于" in fold and 'value="复查未完"' in fold
+    with app.app_context():
+        assert db.session.get(Observation, obs).planned_end == DAY + timedelta(days=14)
+
+
 def test_worker_cannot_follow_up_another_grid(tree, login_as, app):
     """Guessing the id of an observation in grid B answers 404."""
     client = login_as(tree.worker_a)

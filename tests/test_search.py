@@ -3,9 +3,10 @@
 import pytest
 
 
-@pytest.mark.parametrize("q", ["101室", "张三", "5678", "1237", "2222"])
+@pytest.mark.parametrize("q", ["101室", "张三", "5678", "1237", "2222", "1幢 101", "张三 101室"])
 def test_worker_finds_own_household(tree, login_as, q):
-    """Address, name, phone tail, ID tail and household phone tail all find household A."""
+    """Address, name, phone tail, ID tail, household phone tail, and several words (each in
+    the address or a name) all find household A."""
     client = login_as(tree.worker_a)
     page = client.get(f"/search/?q={q}").get_data(as_text=True)
     assert tree.household_a.address in page

@@ -78,6 +78,8 @@ def _page(
     status: int = 200,
     message: str | None = None,
     new_follow_up: FollowUp | None = None,
+    extend_form: ExtendForm | None = None,
+    release_form: ReleaseForm | None = None,
 ):
     if form is None:
         form = FollowUpForm(formdata=None)
@@ -92,8 +94,9 @@ def _page(
         "observations/_update.html",
         observation=observation,
         form=form,
-        extend_form=ExtendForm(formdata=None),
-        release_form=ReleaseForm(formdata=None),
+        # A refused extension or release comes back in its own fold, open, with what was typed.
+        extend_form=extend_form or ExtendForm(formdata=None),
+        release_form=release_form or ReleaseForm(formdata=None),
         current=observation.is_current(day),
         today_slots=today_slots,
         message=message,
@@ -206,14 +209,12 @@ def extend(observation_id: int):
     """Move the planned end later, with a reason."""
     observation = scope.get_observation_or_404(observation_id)
     form = ExtendForm()
-    if not form.validate_on_submit():
-        return _page(observation, status=422, message=_first_error(form))
-    if form.planned_end.data <= observation.planned_end:
-        return _page(
-            observation,
-            status=422,
-            message=_("The new end must be after %(end)s.", end=observation.planned_end),
+    if form.validate_on_submit() and form.planned_end.data <= observation.planned_end:
+        form.planned_end.errors.append(
+            _("The new end must be after %(end)s.", end=observation.planned_end)
         )
+    if form.errors:
+        return _page(observation, status=422, extend_form=form)
     observation.planned_end = form.planned_end.data
     observation.events.append(_event("extend", form.reason.data, form.planned_end.data))
     db.session.commit()
@@ -228,7 +229,7 @@ def release(observation_id: int):
     observation = scope.get_observation_or_404(observation_id)
     form = ReleaseForm()
     if not form.validate_on_submit():
-        return _page(observation, status=422, message=_first_error(form))
+        return _page(observation, status=422, release_form=form)
     if not observation.is_current(today()):
         return _page(observation, status=422, message=_("This observation has already ended."))
     observation.released_on = today()
@@ -237,7 +238,3 @@ def release(observation_id: int):
     db.session.commit()
     flash(_("%(name)s was released from observation.", name=observation.resident.name), "success")
     return redirect_after_write(url_for("observations.show", observation_id=observation.id))
-
-
-def _first_error(form) -> str:
-    return next(iter(e for errors in form.errors.values() for e in errors))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload
 
 from .. import scope
@@ -31,9 +31,15 @@ def find_households(q: str, limit: int = 30) -> list[Household]:
             ),
         )
     else:
-        match = or_(
-            Household.address.contains(q, autoescape=True),
-            Household.residents.any(Resident.name.contains(q, autoescape=True)),
+        # "2幢 401": every word must be found, each in the address or a resident's name.
+        match = and_(
+            *(
+                or_(
+                    Household.address.contains(word, autoescape=True),
+                    Household.residents.any(Resident.name.contains(word, autoescape=True)),
+                )
+                for word in q.split()
+            )
         )
     stmt = (
         scope.households()
