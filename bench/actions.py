@@ -41,7 +41,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
@@ -344,7 +344,18 @@ def key(prefix: str) -> str:
 
 
 def visit_request(target: Target) -> Request:
-    body = loadgen.form({"key": key("v"), "method": "door"})
+    """What a phone's outbox sends for a one-tap visit from a micro-grid row: the row form's
+    fields (CSRF token, key, page, method) and the time the tap was recorded, in UTC."""
+    tapped = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    body = loadgen.form(
+        {
+            "csrf_token": target.session.csrf,
+            "key": key("v"),
+            "next": f"/grids/{target.session.grid_id}",
+            "method": "door",
+            "visited_at": tapped,
+        }
+    )
     return Request("POST", f"/visits/new/{target.household_id}", target.headers(), body)
 
 
@@ -422,8 +433,9 @@ WRK_SCRIPT = r"""
 -- Visits from micro-grid rows: each request a fresh key (run, thread, counter).
 local targets = {}
 for line in io.lines("%(targets)s") do
-  local path, target, cookie, csrf = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
-  targets[#targets + 1] = {path, target, cookie, csrf}
+  local path, target, cookie, csrf, page = line:match(
+    "^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
+  targets[#targets + 1] = {path, target, cookie, csrf, page}
 end
 local threads = {}
 function setup(thread)
@@ -438,7 +450,10 @@ end
 function request()
   counter = counter + 1
   local t = targets[((counter * 7 + tid * 1009) %% #targets) + 1]
-  local body = "method=door&key=w%(run)s-" .. tid .. "-" .. counter
+  -- As the outbox sends it: the row form's fields and the tap's time in UTC.
+  local body = "csrf_token=" .. t[4] .. "&key=w%(run)s-" .. tid .. "-" .. counter
+    .. "&next=" .. t[5] .. "&method=door&visited_at="
+    .. os.date("!%%Y-%%m-%%dT%%H%%%%3A%%M%%%%3A%%S.000Z")
   return wrk.format("POST", t[1], {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = t[3], ["X-CSRFToken"] = t[4],
@@ -471,7 +486,8 @@ def wrk_visits(server: Server, targets: list[Target], seconds: int, app) -> dict
             headers = t.headers()
             f.write(
                 f"/visits/new/{t.household_id}\th{t.household_id}\t"
-                f"{headers['Cookie']}\t{headers['X-CSRFToken']}\n"
+                f"{headers['Cookie']}\t{headers['X-CSRFToken']}\t"
+                f"%2Fgrids%2F{t.session.grid_id}\n"
             )
     script = OUT / "wrk_visits.lua"
     script.write_text(WRK_SCRIPT % {"targets": data, "run": run})
@@ -614,8 +630,9 @@ def calibrate() -> None:
         process.wait(15)
 
 
-def count_queries(app, household_id: int, worker_id: int) -> None:
-    """List the SQL statements of one visit and one colour change from a list row (stderr)."""
+def count_queries(app, household_id: int, worker_id: int, colour: str) -> None:
+    """List the SQL statements of one visit and one colour change (to `colour`, which the
+    household must not hold already) from a list row (stderr)."""
     from sqlalchemy import event
 
     from webapp.extensions import db
@@ -641,7 +658,7 @@ def count_queries(app, household_id: int, worker_id: int) -> None:
             (
                 "colour change",
                 f"/statuses/household/{household_id}",
-                {"key": key("q"), "status": "red", "reason": "bench"},
+                {"key": key("q"), "status": colour, "reason": "bench"},
             ),
         ):
             client.get("/")  # the session's first request is not a write's
@@ -691,7 +708,8 @@ def run(app, database: str) -> None:
         emit("action.visit.response_bytes", size, "bytes", 1536)
         emit("action.visit.round_trips", trips, "requests", 1)
         last = targets[-1]
-        count_queries(app, last.household_id, worker_of(app, last.session.phone))
+        last.status = NEXT_STATUS[last.status]
+        count_queries(app, last.household_id, worker_of(app, last.session.phone), last.status)
 
         # The steady load: each request to a household of its own where there are enough, so
         # that colour changes never meet on one household version.
