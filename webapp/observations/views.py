@@ -167,32 +167,28 @@ def _office_language():
 
 def _apply_rules(observation: Observation, entry: FollowUp) -> None:
     with _office_language():
-        _apply_rules_in_office_language(observation, entry)
-
-
-def _apply_rules_in_office_language(observation: Observation, entry: FollowUp) -> None:
-    config = current_app.config
-    if entry.temperature >= config["FEVER_TEMPERATURE"] or entry.symptoms:
-        signs = [f"{entry.temperature:.1f}°C"] + [str(SYMPTOMS[s]) for s in entry.symptoms]
-        raise_at_least(
-            observation.household,
-            config["FEVER_RAISES_TO"],
-            _(
-                "Follow-up of %(name)s: %(signs)s",
-                name=observation.resident.name,
-                signs="、".join(signs),
-            ),
-        )
-    if entry.supplies:
-        db.session.add(
-            Errand(
-                household=observation.household,
-                grid_id=observation.household.grid_id,
-                follow_up=entry,
-                description=_("Buy daily necessities: %(what)s", what=entry.supplies),
-                created_by_id=current_user.id,
+        config = current_app.config
+        if entry.temperature >= config["FEVER_TEMPERATURE"] or entry.symptoms:
+            signs = [f"{entry.temperature:.1f}°C"] + [str(SYMPTOMS[s]) for s in entry.symptoms]
+            raise_at_least(
+                observation.household,
+                config["FEVER_RAISES_TO"],
+                _(
+                    "Follow-up of %(name)s: %(signs)s",
+                    name=observation.resident.name,
+                    signs="、".join(signs),
+                ),
             )
-        )
+        if entry.supplies:
+            db.session.add(
+                Errand(
+                    household=observation.household,
+                    grid_id=observation.household.grid_id,
+                    follow_up=entry,
+                    description=_("Buy daily necessities: %(what)s", what=entry.supplies),
+                    created_by_id=current_user.id,
+                )
+            )
 
 
 def _after_follow_up(observation: Observation, entry: FollowUp | None = None):
