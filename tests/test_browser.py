@@ -60,14 +60,17 @@ def chromium() -> Iterator:
         browser.close()
 
 
-def new_phone(chromium, live_server, timezone_id: str = "Asia/Shanghai"):
-    """A 360 px phone in China (or elsewhere), with no one signed in yet."""
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="zh-CN",
-        timezone_id=timezone_id,
-        base_url=live_server,
-    )
+def phone_context(chromium, live_server, **options):
+    """A browser context like a 360 px phone in China, no one signed in yet; `options`
+    change it (another time zone, JavaScript off)."""
+    settings = {
+        "viewport": {"width": 360, "height": 740},
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "base_url": live_server,
+        **options,
+    }
+    context = chromium.new_context(**settings)
     context.set_default_timeout(10_000)
     return context
 
@@ -75,7 +78,7 @@ def new_phone(chromium, live_server, timezone_id: str = "Asia/Shanghai"):
 @pytest.fixture
 def phone(chromium, live_server, tree) -> Iterator:
     """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error."""
-    context = new_phone(chromium, live_server)
+    context = phone_context(chromium, live_server)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -133,7 +136,7 @@ def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app):
 
 def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_server, tree, app):
     """A phone set to London time logs a visit: it is stored at China's hour, not London's."""
-    context = new_phone(chromium, live_server, timezone_id="Europe/London")
+    context = phone_context(chromium, live_server, timezone_id="Europe/London")
     page = context.new_page()
     sign_in(page, tree.worker_a)
     page.goto(f"/grids/{tree.micro_a.id}")
@@ -150,7 +153,7 @@ def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_ser
 def test_worker_opens_today_and_records_a_follow_up(chromium, live_server, tree, app, morning):
     """Signed in, the worker lands on today, where the morning follow-up is due; a tap on it,
     the temperature, one tap to save: the slot shows done, and one follow-up is recorded."""
-    context = new_phone(chromium, live_server)
+    context = phone_context(chromium, live_server)
     page = context.new_page()
     sign_in(page, tree.worker_b)
     expect(page.locator("h1")).to_contain_text("今日任务")
@@ -276,9 +279,7 @@ def test_queued_visit_waits_for_the_worker_who_made_it(phone, tree, app):
 
 def test_visit_form_posts_without_javascript(chromium, live_server, tree, app):
     """With JavaScript off, 已走访 is a plain form post and still logs one visit."""
-    context = chromium.new_context(
-        viewport={"width": 360, "height": 740}, java_script_enabled=False, base_url=live_server
-    )
+    context = phone_context(chromium, live_server, java_script_enabled=False)
     page = context.new_page()
     sign_in(page, tree.worker_a)
     page.goto(f"/grids/{tree.micro_a.id}")
