@@ -51,7 +51,7 @@ bench: .venv/.dev translations system-deps
 
 # Refresh the catalogs after changing strings in code or templates.
 messages: .venv/.runtime
-	.venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o webapp/translations/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg --ignore-dirs='.*' -k _l -k lazy_gettext --no-location --sort-output -o webapp/translations/messages.pot .
 	.venv/bin/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
 
 clean-venv:

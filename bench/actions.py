@@ -351,7 +351,7 @@ def visit_request(target: Target) -> Request:
         {
             "csrf_token": target.session.csrf,
             "key": key("v"),
-            "next": f"/grids/{target.session.grid_id}",
+            "page": "row",
             "method": "door",
             "visited_at": tapped,
         }
@@ -371,7 +371,9 @@ NEXT_STATUS = {
 def status_request(target: Target) -> Request:
     """A colour change that really changes the colour (a same-colour post writes nothing)."""
     target.status = NEXT_STATUS[target.status]
-    body = loadgen.form({"key": key("s"), "status": target.status, "reason": "基准测试 bench"})
+    body = loadgen.form(
+        {"key": key("s"), "status": target.status, "reason": "基准测试 bench", "page": "row"}
+    )
     return Request("POST", f"/statuses/household/{target.household_id}", target.headers(), body)
 
 
@@ -433,9 +435,9 @@ WRK_SCRIPT = r"""
 -- Visits from micro-grid rows: each request a fresh key (run, thread, counter).
 local targets = {}
 for line in io.lines("%(targets)s") do
-  local path, target, cookie, csrf, page = line:match(
-    "^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
-  targets[#targets + 1] = {path, target, cookie, csrf, page}
+  local path, target, cookie, csrf = line:match(
+    "^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)$")
+  targets[#targets + 1] = {path, target, cookie, csrf}
 end
 local threads = {}
 function setup(thread)
@@ -452,7 +454,7 @@ function request()
   local t = targets[((counter * 7 + tid * 1009) %% #targets) + 1]
   -- As the outbox sends it: the row form's fields and the tap's time in UTC.
   local body = "csrf_token=" .. t[4] .. "&key=w%(run)s-" .. tid .. "-" .. counter
-    .. "&next=" .. t[5] .. "&method=door&visited_at="
+    .. "&page=row&method=door&visited_at="
     .. os.date("!%%Y-%%m-%%dT%%H%%%%3A%%M%%%%3A%%S.000Z")
   return wrk.format("POST", t[1], {
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -486,8 +488,7 @@ def wrk_visits(server: Server, targets: list[Target], seconds: int, app) -> dict
             headers = t.headers()
             f.write(
                 f"/visits/new/{t.household_id}\th{t.household_id}\t"
-                f"{headers['Cookie']}\t{headers['X-CSRFToken']}\t"
-                f"%2Fgrids%2F{t.session.grid_id}\n"
+                f"{headers['Cookie']}\t{headers['X-CSRFToken']}\n"
             )
     script = OUT / "wrk_visits.lua"
     script.write_text(WRK_SCRIPT % {"targets": data, "run": run})
@@ -654,11 +655,15 @@ def count_queries(app, household_id: int, worker_id: int, colour: str) -> None:
             session["_fresh"] = True
         headers = {"HX-Request": "true", "HX-Target": f"h{household_id}"}
         for name, path, data in (
-            ("visit", f"/visits/new/{household_id}", {"key": key("q"), "method": "door"}),
+            (
+                "visit",
+                f"/visits/new/{household_id}",
+                {"key": key("q"), "method": "door", "page": "row"},
+            ),
             (
                 "colour change",
                 f"/statuses/household/{household_id}",
-                {"key": key("q"), "status": colour, "reason": "bench"},
+                {"key": key("q"), "status": colour, "reason": "bench", "page": "row"},
             ),
         ):
             client.get("/")  # the session's first request is not a write's

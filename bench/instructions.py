@@ -73,7 +73,7 @@ def count_inside(writes: int) -> None:
         household = households[n % len(households)]
         reply = client.post(
             f"/visits/new/{household}",
-            data={"key": f"ins{time.time_ns()}-{n}", "method": "door"},
+            data={"key": f"ins{time.time_ns()}-{n}", "method": "door", "page": "row"},
             headers={"HX-Request": "true", "HX-Target": f"h{household}", "X-CSRFToken": csrf},
         )
         if reply.status_code != 200:

@@ -23,7 +23,7 @@ gate = threading.Semaphore(0)
 behaviour = {"fail": None}
 
 
-@jobs.job_kind("test-steps")
+@jobs.job_kind("test-steps", title="Test steps")
 def stepped(job: Job, progress) -> tuple[Path, str]:
     for step in range(1, STEPS + 1):
         if not gate.acquire(timeout=10):

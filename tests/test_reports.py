@@ -190,7 +190,7 @@ def data(app, tree) -> Data:
             db.session.add(obs)
             db.session.flush()
             day = start
-            while obs.is_current(day) and day <= TODAY:
+            while obs.current_on(day) and day <= TODAY:
                 for slot in ("am", "pm"):
                     if rng.random() < 0.8:
                         db.session.add(
@@ -292,7 +292,7 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> DayFigures:
             first_day_out = o.released_on
         else:
             first_day_out = o.planned_end + timedelta(days=1)
-        f.observed += o.is_current(day)
+        f.observed += o.current_on(day)
         f.observations_new += o.start_date == day
         f.observations_ended += first_day_out == day
     begun = 2 if day < now.date() else sum(1 for h in (6, 12) if now.hour >= h)

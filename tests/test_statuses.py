@@ -47,7 +47,7 @@ def test_marking_from_the_list_swaps_the_row_only(tree, login_as):
     headers = {**HX, "HX-Target": f"h{tree.household_a.id}"}
     response = client.post(
         f"/statuses/household/{tree.household_a.id}",
-        data={"key": "key-status-02", "status": "orange", "reason": "密接"},
+        data={"key": "key-status-02", "status": "orange", "reason": "密接", "page": "row"},
         headers=headers,
     )
     assert response.status_code == 200

@@ -37,7 +37,7 @@ def test_visit_from_today_list_returns_to_today(tree, login_as):
     client = login_as(tree.worker_a)
     response = client.post(
         f"/visits/new/{tree.household_a.id}",
-        data={"key": "key-today-001", "method": "door", "next": "/today/"},
+        data={"key": "key-today-001", "method": "door", "page": "today"},
     )
     assert response.headers["Location"].endswith("/today/")
 

@@ -27,7 +27,7 @@ def test_worker_logs_a_visit_from_the_list(tree, login_as, app):
     """One tap on a row: the row comes back with the visit time, and the counters out of band."""
     client = login_as(tree.worker_a)
     headers = {**HX_ROW, "HX-Target": f"h{tree.household_a.id}"}
-    response = post_visit(client, tree.household_a.id, headers)
+    response = post_visit(client, tree.household_a.id, headers, page="row")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'id="h{tree.household_a.id}"' in body and "<html" not in body
@@ -45,7 +45,7 @@ def test_a_visit_from_today_answers_without_the_counters(tree, login_as):
     """Today's list has no micro-grid counters: the row comes back alone."""
     client = login_as(tree.worker_a)
     headers = {**HX_ROW, "HX-Target": f"h{tree.household_a.id}"}
-    response = post_visit(client, tree.household_a.id, headers, next="/today/")
+    response = post_visit(client, tree.household_a.id, headers, page="today")
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and f'id="h{tree.household_a.id}"' in body
     assert 'id="summary"' not in body
@@ -65,7 +65,7 @@ def test_note_and_temperatures_show_in_the_history(tree, login_as):
 def test_without_javascript_a_visit_redirects(tree, login_as, app):
     """A plain form post gets a 303 back to the page it came from."""
     client = login_as(tree.worker_a)
-    response = post_visit(client, tree.household_a.id, next=f"/grids/{tree.micro_a.id}")
+    response = post_visit(client, tree.household_a.id, page="row")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/grids/{tree.micro_a.id}")
     assert count_visits(app) == 1
@@ -87,7 +87,9 @@ def test_same_key_ten_times_makes_one_visit(tree, login_as, app):
     """A double tap or a retry sends the same key: one row, the same answer every time."""
     client = login_as(tree.worker_a)
     headers = {**HX_ROW, "HX-Target": f"h{tree.household_a.id}"}
-    answers = {post_visit(client, tree.household_a.id, headers).status_code for _ in range(10)}
+    answers = {
+        post_visit(client, tree.household_a.id, headers, page="row").status_code for _ in range(10)
+    }
     assert answers == {200}
     assert count_visits(app) == 1
 

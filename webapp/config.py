@@ -45,33 +45,50 @@ def database_url(instance: Path) -> str:
     return url
 
 
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
-    """Settings for one app instance; create_app(config) can override any of them."""
+    """Settings for one app instance; create_app(config) can override any of them.
+
+    Every setting the app reads is declared here with its default; README lists them.
+    """
 
     def __init__(self) -> None:
         instance = instance_path()
         self.SECRET_KEY = _secret_key(instance)
         self.SQLALCHEMY_DATABASE_URI = database_url(instance)
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        # The queue that RQ workers listen on (`rq worker gridwork`).
+        self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "gridwork")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
         # rate limits the resident's address instead of the proxy's.
-        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        self.PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         # Behind HTTPS the cookie must never travel in clear; set on by the proxy deployment.
-        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        self.SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
+        # Werkzeug's hash method for new passwords (scrypt: slow on purpose; tests use a fast one).
+        self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
 
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+        # The public check of a card's QR code (/v/<serial>), per address.
         self.RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "30 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True
 
@@ -79,9 +96,21 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
         self.LANGUAGES = {"zh": "中文", "en": "English"}
 
-        self.PAGE_SIZE = 50
+        # Rows per page of long lists (workers).
+        self.PAGE_SIZE = _env_int("PAGE_SIZE", 50)
 
-        # Field-work rules (DESIGN.md "Workflows"); an office can change them here.
+        # Printing. A character missing from the PDF font fails the PDF instead of printing an
+        # empty box (the tests turn it on; production prints the box rather than nothing).
+        self.PDF_STRICT_GLYPHS = _env_flag("PDF_STRICT_GLYPHS", False)
+        # Work ID cards: the issuer printed on every card (empty: the name of the tree's root),
+        # how long a new card is valid, how many cards go into one PDF of a batch, and whether
+        # a batch renders on a second process beside the job's own (both cores).
+        self.CARD_ISSUER = os.environ.get("CARD_ISSUER", "")
+        self.CARD_VALID_DAYS = _env_int("CARD_VALID_DAYS", 365)
+        self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
+        self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
+
+        # Field-work rules; an office can change them here.
         # How often a household of each colour is to be visited, in hours.
         self.VISIT_RHYTHM_HOURS = {
             "red": 12,
@@ -93,7 +122,7 @@ class Config:
         # Follow-up slots of home observation: name -> (first hour, hour after the last).
         self.FOLLOW_UP_SLOTS = {"am": (6, 12), "pm": (12, 20)}
         self.OBSERVATION_DAYS = 14
-        # Home observation puts the household at least at this colour (DESIGN.md: yellow).
+        # Home observation puts the household at least at this colour (yellow).
         self.OBSERVATION_STATUS = "yellow"
         # At or above this temperature (°C), or with any symptom, a follow-up raises the household
         # to at least this colour and puts it on the supervisors' alert list.

@@ -32,6 +32,11 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return _wtforms_translations(str(get_locale()))
 
+    def error_messages(self) -> list[str]:
+        """Every field's errors and the form's own, as one list (for a fragment that has no
+        room to show them by their fields)."""
+        return [e for field in self for e in field.errors] + list(self.form_errors)
+
 
 class CheckboxesField(SelectMultipleField):
     """Several choices as checkboxes (tags, positions): big tap targets on a phone."""

@@ -6,8 +6,9 @@ embedded default: one machine, nothing else to run). The job's state lives in th
 so any app server can draw its progress bar and the download survives a page reload.
 
 A job function takes (job, progress) and returns (path, download name); it calls progress(n)
-as it goes. Register it with @job_kind("name"). It raises JobError with a message for the user
-when the work cannot be done; any other exception fails the job too, with its type and text.
+as it goes. Register it with @job_kind("name", title=...): the title heads its progress page.
+It raises JobError with a message for the user when the work cannot be done; any other
+exception fails the job too, with its type and text.
 With RQ, result files are written under the instance folder of the worker that ran the job:
 app servers and RQ workers must share that folder (or run on one machine).
 """
@@ -37,7 +38,7 @@ from .models import Job
 log = logging.getLogger(__name__)
 JobFunction = Callable[[Job, Callable[[int], None]], tuple[Path, str]]
 KINDS: dict[str, JobFunction] = {}
-QUEUE = "gridwork"
+TITLES: dict[str, str] = {}
 # A running job touches its row at every progress step (a few seconds apart); one silent for
 # this long has lost its worker (an app restart, a killed RQ work horse) and may be retried.
 STALE_AFTER = timedelta(minutes=10)
@@ -59,9 +60,12 @@ class JobError(Exception):
     """The job cannot be done, for a reason the user can act on (shown as it is)."""
 
 
-def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
+def job_kind(name: str, title: str) -> Callable[[JobFunction], JobFunction]:
+    """Register a job function under `name`; `title` (a lazy string) heads its progress page."""
+
     def register(function: JobFunction) -> JobFunction:
         KINDS[name] = function
+        TITLES[name] = title
         return function
 
     return register
@@ -126,7 +130,7 @@ def retry(job: Job) -> None:
 
 
 def _dispatch(job: Job) -> None:
-    redis_url = current_app.config.get("REDIS_URL")
+    redis_url = current_app.config["REDIS_URL"]
     if not redis_url:
         _in_process().submit(_run_with_app, current_app._get_current_object(), job.id)
         return
@@ -134,7 +138,7 @@ def _dispatch(job: Job) -> None:
     from redis.exceptions import RedisError
     from rq import Queue
 
-    queue_name = current_app.config.get("RQ_QUEUE", QUEUE)
+    queue_name = current_app.config["RQ_QUEUE"]
     try:
         queue = Queue(queue_name, connection=Redis.from_url(redis_url))
         queue.enqueue(run, job.id, job_timeout=3600, result_ttl=0, failure_ttl=3600)
@@ -166,7 +170,7 @@ def run(job_id: str) -> None:
     if has_app_context():
         execute(job_id)
         return
-    from . import create_app
+    from . import create_app  # the RQ worker's boot: the only import of the package here
 
     with create_app().app_context():
         execute(job_id)
@@ -175,7 +179,7 @@ def run(job_id: str) -> None:
 def execute(job_id: str) -> None:
     """Run one job to completion or failure, keeping its row up to date."""
     # No request here, so no user's language: file names and messages are in the office's.
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         _execute(job_id)
 
 

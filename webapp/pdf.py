@@ -68,7 +68,7 @@ def _watch_glyphs():
         yield watch
     finally:
         logger.removeHandler(watch)
-    if watch.missing and current_app.config.get("PDF_STRICT_GLYPHS"):
+    if watch.missing and current_app.config["PDF_STRICT_GLYPHS"]:
         raise MissingGlyphError("; ".join(watch.missing[:5]))
 
 

@@ -8,10 +8,6 @@ a view never filters by grid by hand. tests/test_scope.py walks every route to p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TypeVar
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
@@ -28,13 +24,12 @@ from .models import (
     in_subtree,
     subtree_bounds,
 )
-
-F = TypeVar("F", bound=Callable)
+from .permissions import Can, roles_with
 
 
 def scope_path() -> str:
     """The path prefix of the current worker's subtree ('' for an admin: the whole tree)."""
-    if current_user.is_admin:
+    if current_user.can(Can.SEE_WHOLE_TREE):
         return ""
     return current_user.scope_path
 
@@ -55,17 +50,18 @@ def households() -> Select:
 
 
 def workers() -> Select:
-    """Workers whose own scope lies inside the current worker's; admins only to admins."""
+    """Workers whose own scope lies inside the current worker's; those who see the whole tree
+    only to those who may appoint them."""
     stmt = select(Worker).join(Worker.scope).where(within(Grid.path))
-    if not current_user.is_admin:
-        stmt = stmt.where(Worker.role != "admin")
+    if not current_user.can(Can.APPOINT_ADMINS):
+        stmt = stmt.where(Worker.role.not_in(roles_with(Can.SEE_WHOLE_TREE)))
     return stmt
 
 
 def _visible(obj_active: bool) -> bool:
     # Managers can still open a deactivated record (to see it or bring it back); field workers
     # only work with what is active.
-    return obj_active or current_user.can_manage
+    return obj_active or current_user.can(Can.SEE_DEACTIVATED)
 
 
 def _household_bound(model, object_id: int):
@@ -144,27 +140,3 @@ def ancestors_in_scope(grid: Grid) -> list[Grid]:
         return []
     found = db.session.scalars(select(Grid).where(Grid.id.in_(ids), within(Grid.path))).all()
     return sorted(found, key=lambda g: g.level)
-
-
-def require_manager(view: F) -> F:
-    """Admins and supervisors only; field workers get 403 (the page exists, it is not theirs)."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.can_manage:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
-
-
-def require_admin(view: F) -> F:
-    """Administrators only: building the grid tree."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]

@@ -1,5 +1,19 @@
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from ..extensions import login_manager
+from . import guard
+from .signed_in import load_signed_in
 
 bp = Blueprint("auth", __name__)
 
-from . import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    # The routes are imported here, not at the top: another feature may import this one's
+    # forms or rules without pulling in its views (and everything they import).
+    from . import views  # noqa: F401
+
+    app.register_blueprint(bp)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(lambda user_id: load_signed_in(int(user_id)))
+    guard.init_app(app)

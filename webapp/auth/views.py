@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from .. import public
+from ..auth.guard import public
 from ..extensions import db, limiter
 from ..htmx import render
 from ..models import Worker
+from ..permissions import Can, requires
 from . import bp
 from .forms import LoginForm
 from .signed_in import load_signed_in
@@ -48,6 +49,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.post("/logout")
+@requires(Can.FIELD_WORK)
 def logout():
     """Sign out (a POST, so that a link on another site cannot sign anyone out)."""
     logout_user()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..clock import today
@@ -33,12 +34,11 @@ from .issuing import issue_missing
 from .printing import CardFace, faces_for, render_sheets
 from .queries import Selection, valid_now
 
-PART_SIZE = 200
 # Parts waiting for the helper: one rendering, one ready, so it never waits for this process.
 HELPER_QUEUE = 2
 
 
-@job_kind("cards")
+@job_kind("cards", title=_l("Work ID cards"))
 def print_cards(job: Job, progress: Callable[[int], None]) -> tuple[Path, str]:
     """Issue what is missing, render the selection's cards part by part, return the file."""
     selection = Selection(**job.params)
@@ -52,12 +52,12 @@ def print_cards(job: Job, progress: Callable[[int], None]) -> tuple[Path, str]:
         db.session.execute(update(Job).where(Job.id == job.id).values(total=len(worker_ids)))
         db.session.commit()
 
-    size = current_app.config.get("CARD_PART_SIZE", PART_SIZE)
+    size = current_app.config["CARD_PART_SIZE"]
     parts = [worker_ids[i : i + size] for i in range(0, len(worker_ids), size)]
     work = results_dir() / job.id
     shutil.rmtree(work, ignore_errors=True)  # what a killed run left behind
     work.mkdir()
-    use_helper = len(parts) > 1 and current_app.config.get("CARD_HELPER_PROCESS", True)
+    use_helper = len(parts) > 1 and current_app.config["CARD_HELPER_PROCESS"]
     helper = _start_helper() if use_helper else None
     try:
         try:
@@ -160,7 +160,7 @@ def _start_helper() -> ProcessPoolExecutor:
     config = {
         # The helper only renders: it never opens the database.
         "SQLALCHEMY_DATABASE_URI": "sqlite://",
-        "PDF_STRICT_GLYPHS": app.config.get("PDF_STRICT_GLYPHS", False),
+        "PDF_STRICT_GLYPHS": app.config["PDF_STRICT_GLYPHS"],
         "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
     }
     return ProcessPoolExecutor(

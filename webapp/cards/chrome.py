@@ -72,7 +72,7 @@ def _check_glyphs(text: str) -> None:
 
     cmap = TTFont(str(pdf.FONT_DIR / "NotoSansSC-Regular.subset.woff2"), lazy=True).getBestCmap()
     missing = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
-    if missing and current_app.config.get("PDF_STRICT_GLYPHS"):
+    if missing and current_app.config["PDF_STRICT_GLYPHS"]:
         raise pdf.MissingGlyphError(f"no glyph for {''.join(missing)!r} in the card font")
 
 

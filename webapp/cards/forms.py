@@ -18,7 +18,7 @@ MAX_VALID_YEARS = 5
 
 
 def default_valid_until():
-    return today() + timedelta(days=current_app.config.get("CARD_VALID_DAYS", 365))
+    return today() + timedelta(days=current_app.config["CARD_VALID_DAYS"])
 
 
 def _valid_until_field():

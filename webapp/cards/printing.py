@@ -59,7 +59,7 @@ def faces_for(card_ids: list[int]) -> list[CardFace]:
     ).all()
     by_id = {card.id: (card, worker, grid) for card, worker, grid in rows}
     names = names_of_grids({i for _, _, grid in rows for i in grid.ancestor_ids})
-    issuer = current_app.config.get("CARD_ISSUER") or root_name()
+    issuer = current_app.config["CARD_ISSUER"] or root_name()
     faces = []
     with force_locale("zh"):  # the card is for residents: Chinese whoever prints it
         for card_id in card_ids:

@@ -15,6 +15,7 @@ from .. import scope
 from ..clock import today
 from ..extensions import db
 from ..models import Card, Grid, Job, Worker, in_subtree
+from ..permissions import Can, roles_with
 
 # Crockford's base 32: no I, L, O or U, so a serial read out over the phone is unambiguous.
 SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -177,7 +178,7 @@ class Selection:
             .order_by(Grid.path, Worker.name, Worker.id)
         )
         if not self.include_admins:
-            stmt = stmt.where(Worker.role != "admin")
+            stmt = stmt.where(Worker.role.not_in(roles_with(Can.SEE_WHOLE_TREE)))
         if self.worker_ids:
             stmt = stmt.where(Worker.id.in_(self.worker_ids))
         if self.missing_only:

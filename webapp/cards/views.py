@@ -23,11 +23,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import jobs, photos, public, scope
+from .. import jobs, photos, scope
+from ..auth.guard import public
 from ..clock import today
 from ..extensions import db, limiter
 from ..htmx import redirect_after_write, render
 from ..models import Worker
+from ..permissions import Can, requires
 from . import bp
 from .forms import BatchForm, IssueForm, PhotoForm, RevokeForm
 from .issuing import REASONS, issue, revoke
@@ -69,14 +71,14 @@ def _panel(worker: Worker, issue_form=None, revoke_form=None, status: int = 200)
 
 
 @bp.get("/cards/workers/<int:worker_id>")
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def show(worker_id: int):
     """A worker's card: photo, the card in use, its history, and what can be done with it."""
     return _panel(scope.get_worker_or_404(worker_id))
 
 
 @bp.post("/cards/workers/<int:worker_id>/issue")
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def issue_card(worker_id: int):
     """Issue a card; a card still in force is revoked (a reissue)."""
     worker = scope.get_worker_or_404(worker_id)
@@ -93,7 +95,7 @@ def issue_card(worker_id: int):
 
 
 @bp.post("/cards/<int:card_id>/revoke")
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def revoke_card(card_id: int):
     """Revoke a card (lost, stolen, the worker left): the public check says so at once."""
     card = get_card_or_404(card_id)
@@ -107,7 +109,7 @@ def revoke_card(card_id: int):
 
 
 @bp.get("/cards/<int:card_id>.pdf")
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def pdf(card_id: int):
     """One card as a PDF page of 85.6 × 54 mm."""
     card = get_card_or_404(card_id)
@@ -135,7 +137,7 @@ def _photo_page(worker: Worker, form: PhotoForm, status: int = 200):
 
 
 @bp.route("/cards/workers/<int:worker_id>/photo", methods=["GET", "POST"])
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def photo(worker_id: int):
     """Upload the card photo: JPEG or PNG, stored re-encoded as a small JPEG."""
     worker = scope.get_worker_or_404(worker_id)
@@ -166,7 +168,7 @@ def upload_too_large(error):
     if (
         request.endpoint == "cards.photo"
         and current_user.is_authenticated
-        and (current_user.can_manage)
+        and current_user.can(Can.MANAGE_CARDS)
     ):
         worker = db.session.scalar(
             scope.workers().where(Worker.id == request.view_args["worker_id"])
@@ -179,7 +181,7 @@ def upload_too_large(error):
 
 
 @bp.get("/cards/workers/<int:worker_id>/photo.jpg")
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def photo_file(worker_id: int):
     """The stored photo, for the card page (the URL changes with each new photo)."""
     worker = scope.get_worker_or_404(worker_id)
@@ -192,11 +194,11 @@ def photo_file(worker_id: int):
 
 
 @bp.route("/cards/batch/<int:grid_id>", methods=["GET", "POST"])
-@scope.require_manager
+@requires(Can.MANAGE_CARDS)
 def batch(grid_id: int):
     """Print the cards of a subtree (or of some of its workers) as a background job."""
     grid = scope.get_grid_or_404(grid_id)
-    everyone = Selection(grid_id=grid.id, include_admins=current_user.is_admin)
+    everyone = Selection(grid_id=grid.id, include_admins=current_user.can(Can.APPOINT_ADMINS))
     worker_ids = everyone.worker_ids_in(grid)
     form = BatchForm()
     listed = listable_workers(worker_ids) if len(worker_ids) <= LIST_LIMIT else []
@@ -207,7 +209,7 @@ def batch(grid_id: int):
     if form.validate_on_submit():
         selection = Selection(
             grid_id=grid.id,
-            include_admins=current_user.is_admin,
+            include_admins=current_user.can(Can.APPOINT_ADMINS),
             positions=list(form.positions.data or []),
             missing_only=form.missing_only.data,
             worker_ids=list(form.workers.data or []) if listed else [],

@@ -10,19 +10,23 @@ from .. import scope
 from ..extensions import db
 from ..htmx import redirect_after_write, render
 from ..models import MICRO_LEVEL, Grid
-from . import bp
+from ..permissions import Can, requires
+from ..rules import RuleError
+from ..writes import apply_and_redirect, form_error
+from . import bp, rules
 from .forms import GridForm
 from .queries import children_with_counts, households_of, micro_summary
-from .tree import TreeError, add_child, blockers_to_deactivate, code_taken, move
 
 
 @bp.get("/")
+@requires(Can.FIELD_WORK)
 def index():
     """Start the browser at the worker's own scope node."""
     return redirect(url_for("grids.show", grid_id=current_user.scope_id))
 
 
 @bp.get("/<int:grid_id>")
+@requires(Can.FIELD_WORK)
 def show(grid_id: int):
     """A node: its children with counts, or, for a micro-grid, its households."""
     grid = scope.get_grid_or_404(grid_id)
@@ -51,7 +55,7 @@ def _form_page(form: GridForm, grid: Grid | None, parent: Grid, status: int = 20
 
 
 @bp.route("/<int:grid_id>/new", methods=["GET", "POST"])
-@scope.require_admin
+@requires(Can.EDIT_TREE)
 def new(grid_id: int):
     """Add a child node under this one."""
     parent = scope.get_grid_or_404(grid_id)
@@ -59,10 +63,10 @@ def new(grid_id: int):
     del form.parent_code
     if form.validate_on_submit():
         try:
-            node = add_child(parent, form.name.data, form.code.data, form.kind.data or None)
-        except TreeError as error:
+            node = rules.add_child(parent, form.name.data, form.code.data, form.kind.data or None)
+        except RuleError as error:
             db.session.rollback()
-            form.code.errors.append(str(error))
+            form_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was added.", name=node.name), "success")
@@ -71,7 +75,7 @@ def new(grid_id: int):
 
 
 @bp.route("/<int:grid_id>/edit", methods=["GET", "POST"])
-@scope.require_admin
+@requires(Can.EDIT_TREE)
 def edit(grid_id: int):
     """Rename a node, change its code or kind, or move it under another parent."""
     grid = scope.get_grid_or_404(grid_id)
@@ -81,66 +85,52 @@ def edit(grid_id: int):
     elif not form.is_submitted():
         form.parent_code.data = grid.parent.code
     if form.validate_on_submit():
-        error_field, message = _apply_edit(grid, form)
-        if message is None:
+        try:
+            _apply_edit(grid, form)
+        except RuleError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
             db.session.commit()
             flash(_("%(name)s was saved.", name=grid.name), "success")
             return redirect_after_write(url_for("grids.show", grid_id=grid.id))
-        db.session.rollback()
-        error_field.errors.append(message)
     return _form_page(form, grid, grid.parent or grid, status=422 if form.errors else 200)
 
 
-def _apply_edit(grid: Grid, form: GridForm):
-    if code_taken(form.code.data, except_id=grid.id):
-        return form.code, _("The code %(code)s is already used.", code=form.code.data)
-    if grid.is_micro and not form.kind.data:
-        return form.kind, _("Choose the kind of micro-grid.")
-    new_code = getattr(form, "parent_code", None) and form.parent_code.data
+def _apply_edit(grid: Grid, form: GridForm) -> None:
+    rules.rename(grid, form.name.data, form.code.data, form.kind.data or None)
+    new_code = form.parent_code.data if form.parent_code else None
     if new_code and grid.parent is not None and new_code != grid.parent.code:
         new_parent = scope.grid_by_code(new_code)
         if new_parent is None:
-            return form.parent_code, _(
-                "No node with the code %(code)s in your area.", code=new_code
+            raise RuleError(
+                _("No node with the code %(code)s in your area.", code=new_code),
+                field="parent_code",
             )
-        try:
-            move(grid, new_parent)
-        except TreeError as error:
-            return form.parent_code, str(error)
-    grid.name = form.name.data
-    grid.code = form.code.data
-    grid.kind = form.kind.data if grid.is_micro else None
-    return None, None
+        rules.move(grid, new_parent)
 
 
 @bp.post("/<int:grid_id>/deactivate")
-@scope.require_admin
+@requires(Can.EDIT_TREE)
 def deactivate(grid_id: int):
     """Take an empty node out of use (it stays in the history)."""
     grid = scope.get_grid_or_404(grid_id)
-    if grid.level == 0:
-        flash(_("The root of the tree cannot be deactivated."), "error")
-    elif reason := blockers_to_deactivate(grid):
-        flash(
-            _("%(name)s cannot be deactivated: %(reason)s", name=grid.name, reason=reason), "error"
-        )
-    else:
-        grid.active = False
-        db.session.commit()
-        flash(_("%(name)s was deactivated.", name=grid.name), "success")
-        return redirect_after_write(url_for("grids.show", grid_id=grid.parent_id))
-    return redirect_after_write(url_for("grids.show", grid_id=grid.id))
+    return apply_and_redirect(
+        lambda: rules.deactivate(grid),
+        _("%(name)s was deactivated.", name=grid.name),
+        # Done, back to the parent, which lists its active children; refused, stay.
+        url_for("grids.show", grid_id=grid.parent_id or grid.id),
+        back_if_refused=url_for("grids.show", grid_id=grid.id),
+    )
 
 
 @bp.post("/<int:grid_id>/activate")
-@scope.require_admin
+@requires(Can.EDIT_TREE)
 def activate(grid_id: int):
     """Bring a deactivated node back."""
     grid = scope.get_grid_or_404(grid_id)
-    if grid.parent is not None and not grid.parent.active:
-        flash(_("Activate its parent node first."), "error")
-    else:
-        grid.active = True
-        db.session.commit()
-        flash(_("%(name)s was activated.", name=grid.name), "success")
-    return redirect_after_write(url_for("grids.show", grid_id=grid.id))
+    return apply_and_redirect(
+        lambda: rules.activate(grid),
+        _("%(name)s was activated.", name=grid.name),
+        url_for("grids.show", grid_id=grid.id),
+    )

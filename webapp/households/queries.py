@@ -1,9 +1,9 @@
-"""The household page's selects."""
+"""The household page's selects: its history, its residents under observation."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..clock import today
@@ -35,16 +35,19 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
 
 def current_observations(household: Household) -> dict[int, Observation]:
     """The household's residents under observation today, by resident id."""
-    day = today()
     rows = db.session.scalars(
         select(Observation).where(
-            Observation.household_id == household.id,
-            Observation.start_date <= day,
-            Observation.planned_end >= day,
-            or_(Observation.released_on.is_(None), Observation.released_on > day),
+            Observation.household_id == household.id, Observation.current_on(today())
         )
     )
     return {o.resident_id: o for o in rows}
+
+
+def entry_for(record: Visit | StatusChange, worker_name: str) -> dict:
+    """The history line of a visit or a colour change just made by `worker_name`."""
+    if isinstance(record, Visit):
+        return {"at": record.visited_at, "text": visit_text(record, worker_name)}
+    return {"at": record.changed_at, "text": change_text(record, worker_name)}
 
 
 def visit_text(visit: Visit, worker_name: str) -> str:

@@ -6,12 +6,14 @@ from flask import abort, current_app, redirect, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import public
+from ..auth.guard import public
 from ..extensions import db
+from ..permissions import Can, requires
 from . import bp
 
 
 @bp.get("/")
+@requires(Can.FIELD_WORK)
 def index():
     """The start page is today's list."""
     return redirect(url_for("today.index"))

@@ -3,10 +3,11 @@ twice-daily follow-ups (随访), and the errands they create."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -67,10 +68,6 @@ class Visit(db.Model):
         Index("ix_visit_household_time", "household_id", "visited_at"),
     )
 
-    @property
-    def method_label(self) -> str:
-        return str(VISIT_METHODS.get(self.method, self.method))
-
 
 class StatusChange(db.Model):
     """One change of a household's (or one resident's) colour: who, when, from, to, why."""
@@ -127,13 +124,53 @@ class Observation(db.Model):
 
     __table_args__ = (Index("ix_observation_dates", "planned_end", "start_date"),)
 
-    def end_date(self) -> date:
-        return self.released_on or self.planned_end
+    # What "under observation on a day" means, for the pages, the today list, the reports and
+    # the demo alike. Each is written twice, for Python and for SQL, side by side here;
+    # tests/test_observations.py checks that the two agree.
 
-    def is_current(self, on: date) -> bool:
-        return self.start_date <= on <= self.planned_end and (
-            self.released_on is None or self.released_on > on
+    @hybrid_method
+    def current_on(self, day: date) -> bool:
+        """Under observation on `day`: started, not past the planned end, not released yet."""
+        return observation_current(self.start_date, self.planned_end, self.released_on, day)
+
+    @current_on.expression
+    def current_on(cls, day: date):
+        return and_(
+            cls.start_date <= day,
+            cls.planned_end >= day,
+            or_(cls.released_on.is_(None), cls.released_on > day),
         )
+
+    @hybrid_method
+    def ended_on(self, day: date) -> bool:
+        """`day` is the first day it is no longer current: released that day (within its term),
+        or the day after its planned end (not released before)."""
+        return observation_end(self.planned_end, self.released_on) == day
+
+    @ended_on.expression
+    def ended_on(cls, day: date):
+        released_in_time = and_(cls.released_on.is_not(None), cls.released_on <= cls.planned_end)
+        return or_(
+            and_(released_in_time, cls.released_on == day),
+            and_(
+                cls.planned_end == day - timedelta(days=1),
+                or_(cls.released_on.is_(None), cls.released_on >= day),
+            ),
+        )
+
+
+def observation_current(
+    start: date, planned_end: date, released_on: date | None, day: date
+) -> bool:
+    """The definition behind Observation.current_on, for rows that are not loaded as objects."""
+    return start <= day <= planned_end and (released_on is None or released_on > day)
+
+
+def observation_end(planned_end: date, released_on: date | None) -> date:
+    """The first day an observation is no longer current."""
+    if released_on is not None and released_on <= planned_end:
+        return released_on
+    return planned_end + timedelta(days=1)
 
 
 OBSERVATION_ACTIONS = {

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
 from ..extensions import db
+from ..permissions import Can, role_can
 from .grid import Grid
 
 ROLES = {
@@ -35,17 +36,11 @@ POSITIONS = {
 
 
 class HasRole:
-    """What a role allows; shared by the Worker record and the signed-in worker that every
-    request loads (webapp/auth/signed_in.py). Both have a `role` attribute."""
+    """What a role allows (webapp/permissions.py); shared by the Worker record and the
+    signed-in worker that every request loads (webapp/auth/signed_in.py). Both have a `role`."""
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def can_manage(self) -> bool:
-        """Admins and supervisors manage workers, households and residents in their subtree."""
-        return self.role in ("admin", "supervisor")
+    def can(self, capability: Can) -> bool:
+        return role_can(self.role, capability)
 
 
 class Worker(HasRole, db.Model):
@@ -74,7 +69,7 @@ class Worker(HasRole, db.Model):
         return f"<Worker {self.phone} {self.role}>"
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from .. import scope
 from ..extensions import db
-from ..models import FollowUp, Grid, Household, Observation, Resident
+from ..models import FollowUp, Grid, Household, Observation
 from .slots import slot_state, slots
 
 
@@ -20,17 +20,8 @@ def current_on(day: date) -> Select:
         select(Observation)
         .join(Observation.household)
         .join(Household.grid)
-        .where(
-            scope.within(Grid.path),
-            Observation.start_date <= day,
-            Observation.planned_end >= day,
-            or_(Observation.released_on.is_(None), Observation.released_on > day),
-        )
+        .where(scope.within(Grid.path), Observation.current_on(day))
     )
-
-
-def current_for_resident(resident: Resident, day: date) -> Observation | None:
-    return db.session.scalar(current_on(day).where(Observation.resident_id == resident.id).limit(1))
 
 
 @dataclass
@@ -66,15 +57,3 @@ def open_slots(day: date, at: datetime, limit: int | None = None) -> list[SlotTa
                 tasks.append(SlotTask(observation, slot, state))
     tasks.sort(key=lambda t: t.state != "overdue")
     return tasks[:limit] if limit else tasks
-
-
-def recorded(observation: Observation, slot_date: date, slot: str) -> FollowUp | None:
-    return db.session.scalar(
-        select(FollowUp).where(
-            and_(
-                FollowUp.observation_id == observation.id,
-                FollowUp.slot_date == slot_date,
-                FollowUp.slot == slot,
-            )
-        )
-    )

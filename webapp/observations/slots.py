@@ -1,4 +1,9 @@
-"""The twice-daily follow-up slots: which one is open now, which are past."""
+"""The twice-daily follow-up slots: which one is open now, which have begun, which are past.
+
+A slot is a span of hours of a day (config FOLLOW_UP_SLOTS: morning 6–12, afternoon 12–20). The
+today list, the follow-up form, the daily report ("due" counts the slots begun) and the demo
+read these functions, so that they agree on what is due.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +24,13 @@ def current_slot(at: datetime) -> str | None:
     return None
 
 
-def default_slot(at: datetime) -> str:
-    """The slot a follow-up recorded at `at` belongs to: the open one, else the last one begun."""
-    open_now = current_slot(at)
-    if open_now:
-        return open_now
-    begun = [name for name, (first, _end) in slots().items() if at.hour >= first]
-    return begun[-1] if begun else next(iter(slots()))
+def begun(on: date, at: datetime) -> list[str]:
+    """Slots of day `on` that have begun by `at`: all of a past day, none of a later one."""
+    if on < at.date():
+        return list(slots())
+    if on > at.date():
+        return []
+    return [name for name, (first, _after_last) in slots().items() if at.hour >= first]
 
 
 def past_slots(on: date, at: datetime) -> list[str]:
@@ -37,10 +42,19 @@ def past_slots(on: date, at: datetime) -> list[str]:
     return [name for name, (_first, after_last) in slots().items() if at.hour >= after_last]
 
 
+def default_slot(at: datetime) -> str:
+    """The slot a follow-up recorded at `at` belongs to: the open one, else the last one begun."""
+    open_now = current_slot(at)
+    if open_now:
+        return open_now
+    started = begun(at.date(), at)
+    return started[-1] if started else next(iter(slots()))
+
+
 def slot_state(on: date, slot: str, at: datetime) -> str:
     """'overdue' once the slot has ended, 'due' while it is open, 'later' before it opens."""
     if slot in past_slots(on, at):
         return "overdue"
-    if on == at.date() and current_slot(at) == slot:
+    if slot in begun(on, at):
         return "due"
     return "later"

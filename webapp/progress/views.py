@@ -9,18 +9,22 @@ from .. import jobs
 from ..extensions import db
 from ..htmx import redirect_after_write, render
 from ..models import Job
+from ..permissions import Can, requires
 from . import bp
 
 
 def get_job_or_404(job_id: str) -> Job:
     """Jobs are their creator's (an admin may see all): others get 404."""
     job = db.session.get(Job, job_id)
-    if job is None or (job.created_by_id != current_user.id and not current_user.is_admin):
+    if job is None or (
+        job.created_by_id != current_user.id and not current_user.can(Can.SEE_ALL_JOBS)
+    ):
         abort(404)
     return job
 
 
 @bp.get("/<job_id>")
+@requires(Can.FIELD_WORK)
 def show(job_id: str):
     """The job's page; with htmx, just the bar (which polls itself until done)."""
     response = render(
@@ -35,6 +39,7 @@ def show(job_id: str):
 
 
 @bp.get("/<job_id>/download")
+@requires(Can.FIELD_WORK)
 def download(job_id: str):
     """The finished file."""
     job = get_job_or_404(job_id)
@@ -44,6 +49,7 @@ def download(job_id: str):
 
 
 @bp.post("/<job_id>/retry")
+@requires(Can.FIELD_WORK)
 def retry(job_id: str):
     """Start a failed (or abandoned) job again."""
     job = get_job_or_404(job_id)

@@ -23,6 +23,7 @@ from ..clock import now
 from ..htmx import render
 from ..models import Grid
 from ..pdf import render_pdf
+from ..permissions import Can, requires
 from . import bp
 from .chart import trend_svg
 from .forms import DayChoice, daily_choice, period_choice
@@ -30,6 +31,7 @@ from .queries import daily_report, period_report
 
 
 @bp.get("/")
+@requires(Can.FIELD_WORK)
 def index():
     """Today's report of the worker's own scope node."""
     return redirect(url_for("reports.show", grid_id=current_user.scope_id))
@@ -89,6 +91,7 @@ def _page(page: str, fragment: str, context: dict) -> Response:
 
 
 @bp.get("/<int:grid_id>")
+@requires(Can.FIELD_WORK)
 def show(grid_id: int):
     """The daily report of a node as a page; `?date=` picks the day (today by default)."""
     context = _daily_context(scope.get_grid_or_404(grid_id))
@@ -96,6 +99,7 @@ def show(grid_id: int):
 
 
 @bp.get("/<int:grid_id>/pdf")
+@requires(Can.FIELD_WORK)
 def pdf(grid_id: int):
     """The same daily report as an A4 PDF."""
     grid = scope.get_grid_or_404(grid_id)
@@ -107,6 +111,7 @@ def pdf(grid_id: int):
 
 
 @bp.get("/<int:grid_id>/period")
+@requires(Can.FIELD_WORK)
 def period(grid_id: int):
     """The period summary: households visited, person-times, observation households served
     and follow-up person-times from one day to another."""
@@ -115,6 +120,7 @@ def period(grid_id: int):
 
 
 @bp.get("/<int:grid_id>/period/pdf")
+@requires(Can.FIELD_WORK)
 def period_pdf(grid_id: int):
     """The period summary as an A4 PDF."""
     grid = scope.get_grid_or_404(grid_id)

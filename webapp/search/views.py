@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import request
 
 from ..htmx import render
+from ..permissions import Can, requires
 from . import bp
 from .queries import find_households
 
 
 @bp.get("/")
+@requires(Can.FIELD_WORK)
 def index():
     """Households in scope matching the query."""
     q = (request.args.get("q") or "")[:40]

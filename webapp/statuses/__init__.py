@@ -1,5 +1,11 @@
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("statuses", __name__, url_prefix="/statuses")
 
-from . import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    # The routes are imported here, not at the top: another feature may import this one's
+    # forms or rules without pulling in its views (and everything they import).
+    from . import views  # noqa: F401
+
+    app.register_blueprint(bp)

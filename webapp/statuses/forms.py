@@ -17,3 +17,5 @@ class StatusForm(Form):
     reason = text_field(_l("Reason"), 200, _l("Give a reason for the change."))
     # The household version the worker saw: a change made in between is shown, not overwritten.
     version = HiddenField()
+    # Which page the change was made from: its answer is shaped for it (households/answers.py).
+    page = HiddenField()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -10,19 +9,68 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import idempotency, scope
 from ..extensions import db
-from ..households.fragments import counters_before_commit, household_response
-from ..households.queries import change_text
-from ..models import Household, StatusChange
+from ..households.answers import Page, answer, counters_before_commit
+from ..models import Household, Resident, StatusChange
+from ..permissions import Can, requires
 from . import bp
 from .forms import StatusForm
 from .rules import set_household_status, set_resident_status
 
 
-def _conflict(household_id: int):
+@bp.post("/household/<int:household_id>")
+@requires(Can.FIELD_WORK)
+def household(household_id: int):
+    """Change a household's colour, with a reason."""
+    return _save(scope.get_household_or_404(household_id), None, StatusForm())
+
+
+@bp.post("/resident/<int:resident_id>")
+@requires(Can.FIELD_WORK)
+def resident(resident_id: int):
+    """Change one resident's colour; the household rises with it if that is more serious."""
+    person = scope.get_resident_or_404(resident_id)
+    return _save(person.household, person, StatusForm())
+
+
+def _save(household: Household, person: Resident | None, form: StatusForm):
+    """Validate, check the version, apply the change, commit once, answer."""
+    page = Page.named(form.page.data)
+    if not form.validate_on_submit():
+        return answer(household, page, status=422, errors=form.error_messages())
+    if form.version.data and form.version.data != str(household.version):
+        # A copy of a change that went through bumped the version itself: answer as the
+        # first copy did. Asked only here: otherwise a repeat finds the colour already set
+        # (nothing to write), or meets the unique key below.
+        if idempotency.existing(StatusChange, form.key.data):
+            return answer(household, page)
+        return _conflict(household.id, page)
+    try:
+        if person is None:
+            change = set_household_status(
+                household, form.status.data, form.reason.data, current_user.id, form.key.data
+            )
+        else:
+            change = set_resident_status(
+                person, form.status.data, form.reason.data, current_user.id, form.key.data
+            )
+        counters = counters_before_commit(household, page)
+        db.session.commit()
+    except StaleDataError:
+        return _conflict(household.id, page)
+    except IntegrityError:  # the same key arrived twice at once: the other copy won
+        db.session.rollback()
+        household = db.session.get(Household, household.id)
+        db.session.refresh(household)
+        return answer(household, page)
+    return answer(household, page, made=change, counters=counters)
+
+
+def _conflict(household_id: int, page: Page):
     db.session.rollback()
     household = db.session.get(Household, household_id)
-    return household_response(
+    return answer(
         household,
+        page,
         status=409,
         message=_(
             "Someone else changed this household a moment ago: it is now %(status)s. "
@@ -30,66 +78,3 @@ def _conflict(household_id: int):
             status=household.status_label,
         ),
     )
-
-
-def _save(household: Household, form: StatusForm, apply):
-    """Validate, check the version, apply the change, commit once, answer."""
-    if not form.validate_on_submit():
-        return household_response(household, status=422, form_errors=form.errors)
-    if form.version.data and form.version.data != str(household.version):
-        # A copy of a change that went through bumped the version itself: answer as the
-        # first copy did. Asked only here: otherwise a repeat finds the colour already set
-        # (nothing to write), or meets the unique key below.
-        if idempotency.existing(StatusChange, form.key.data):
-            return household_response(
-                household, redirect_to=url_for("households.show", household_id=household.id)
-            )
-        return _conflict(household.id)
-    try:
-        change = apply()
-        counters = counters_before_commit(household)
-        db.session.commit()
-    except StaleDataError:
-        return _conflict(household.id)
-    except IntegrityError:  # the same key arrived twice at once: the other copy won
-        db.session.rollback()
-        household, change, counters = db.session.get(Household, household.id), None, None
-        db.session.refresh(household)
-    return household_response(
-        household,
-        redirect_to=url_for("households.show", household_id=household.id),
-        new_entry=(
-            lambda: {"at": change.changed_at, "text": change_text(change, current_user.name)}
-        )
-        if change
-        else None,
-        counters=counters,
-    )
-
-
-@bp.post("/household/<int:household_id>")
-def household(household_id: int):
-    """Change a household's colour, with a reason."""
-    target = scope.get_household_or_404(household_id)
-    form = StatusForm()
-
-    def apply():
-        return set_household_status(
-            target, form.status.data, form.reason.data, current_user.id, form.key.data
-        )
-
-    return _save(target, form, apply)
-
-
-@bp.post("/resident/<int:resident_id>")
-def resident(resident_id: int):
-    """Change one resident's colour; the household rises with it if that is more serious."""
-    person = scope.get_resident_or_404(resident_id)
-    form = StatusForm()
-
-    def apply():
-        return set_resident_status(
-            person, form.status.data, form.reason.data, current_user.id, form.key.data
-        )
-
-    return _save(person.household, form, apply)

@@ -10,6 +10,7 @@ from ..clock import day_start, now, today
 from ..grids.queries import children_of
 from ..htmx import render
 from ..observations.queries import open_slots
+from ..permissions import Can, requires
 from . import bp
 from .queries import (
     due_by_child,
@@ -22,6 +23,7 @@ from .queries import (
 
 
 @bp.get("/")
+@requires(Can.FIELD_WORK)
 def index():
     """Follow-ups due and overdue, errands, visits due by colour, colours raised today."""
     at, day = now(), today()
@@ -37,7 +39,7 @@ def index():
         "raised": raised_today(day_start(day)),
         "alerts": fever_alerts(day),
     }
-    if current_user.can_manage:
+    if current_user.can(Can.SUPERVISE):
         node = current_user.scope
         per_child = due_by_child(node, at)
         overdue_by_child: dict[str, int] = {}

@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from ..clock import local, now
@@ -48,8 +48,10 @@ class VisitForm(Form):
     )
     not_at_home = BooleanField(_l("Nobody at home"))
     note = text_field(_l("Note"), 200)
-    temperatures = text_field(_l("Temperatures"), 60)
+    temperatures = text_field(_l("Temperatures"), 60, render_kw={"placeholder": "36.5 36.8"})
     visited_at = RecordedAtField(_l("Time of the visit"), validators=[Optional()])
+    # Which page the visit was logged from: its answer is shaped for it (households/answers.py).
+    page = HiddenField()
 
     def validate_visited_at(self, field) -> None:
         if field.data and field.data > now() + CLOCK_SKEW:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from wtforms.fields.choices import SelectChoice
 
 from .. import scope
@@ -13,12 +13,15 @@ from ..extensions import db
 from ..forms import choices
 from ..htmx import redirect_after_write, render
 from ..models import ROLES, Worker
-from . import bp
+from ..permissions import Can, grantable_roles, requires
+from ..rules import RuleError
+from ..writes import apply_and_redirect, form_error
+from . import bp, rules
 from .forms import SearchForm, WorkerForm
 
 
 @bp.get("/")
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def index():
     """Workers in scope, searchable by name or phone (active search with htmx)."""
     form = SearchForm(request.args)
@@ -32,49 +35,54 @@ def index():
             )
         )
     page = db.paginate(
-        stmt, page=request.args.get("page", 1, type=int), per_page=50, error_out=False
+        stmt,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
     )
     return render("workers/index.html", "workers/_list.html", form=form, page=page, q=q)
 
 
 @bp.get("/<int:worker_id>")
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def show(worker_id: int):
     """One worker's details."""
     return render("workers/show.html", worker=scope.get_worker_or_404(worker_id))
 
 
 def _role_choices() -> list[SelectChoice]:
-    # Only an admin makes admins: a supervisor cannot raise anyone above themselves.
-    return [c for c in choices(ROLES) if current_user.is_admin or c.value != "admin"]
+    grantable = grantable_roles(current_user.role)
+    return [c for c in choices(ROLES) if c.value in grantable]
 
 
-def _apply(form: WorkerForm, worker: Worker) -> bool:
-    """Copy the form onto `worker`; False (with the field's error set) when it cannot be saved."""
-    taken = db.session.scalar(
-        select(Worker.id).where(Worker.phone == form.phone.data, Worker.id != (worker.id or 0))
-    )
-    if taken:
-        form.phone.errors.append(_("Another worker signs in with this phone number."))
-        return False
+def _appointment(form: WorkerForm) -> rules.Appointment:
     grid = scope.grid_by_code(form.scope_code.data)
     if grid is None:
-        form.scope_code.errors.append(
-            _("No node with the code %(code)s in your area.", code=form.scope_code.data)
+        raise RuleError(
+            _("No node with the code %(code)s in your area.", code=form.scope_code.data),
+            field="scope_code",
         )
+    return rules.Appointment(
+        name=form.name.data,
+        phone=form.phone.data,
+        role=form.role.data,
+        scope=grid,
+        employment=form.employment.data,
+        tags=list(form.tags.data or []),
+        positions=list(form.positions.data or []),
+        password=form.password.data,
+    )
+
+
+def _save(form: WorkerForm, worker: Worker) -> bool:
+    """Appoint from the form; False (with the error by its field) when the rules refuse."""
+    try:
+        rules.appoint(worker, _appointment(form), current_user.role)
+    except RuleError as error:
+        db.session.rollback()
+        form_error(form, error)
         return False
-    if worker.id is None and not form.password.data:
-        form.password.errors.append(_("Set a first password (at least 8 characters)."))
-        return False
-    worker.name = form.name.data
-    worker.phone = form.phone.data
-    worker.role = form.role.data
-    worker.scope = grid
-    worker.employment = form.employment.data
-    worker.tags = list(form.tags.data or [])
-    worker.positions = list(form.positions.data or [])
-    if form.password.data:
-        worker.set_password(form.password.data)
+    db.session.commit()
     return True
 
 
@@ -83,7 +91,7 @@ def _form_page(form: WorkerForm, worker: Worker | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def new():
     """Add a worker in the manager's subtree."""
     form = WorkerForm()
@@ -91,16 +99,14 @@ def new():
     if not form.is_submitted():
         form.scope_code.data = current_user.scope.code
     worker = Worker()
-    if form.validate_on_submit() and _apply(form, worker):
-        db.session.add(worker)
-        db.session.commit()
+    if form.validate_on_submit() and _save(form, worker):
         flash(_("%(name)s was added.", name=worker.name), "success")
         return redirect_after_write(url_for("workers.show", worker_id=worker.id))
     return _form_page(form, None)
 
 
 @bp.route("/<int:worker_id>/edit", methods=["GET", "POST"])
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def edit(worker_id: int):
     """Change a worker's details, area, role or password."""
     worker = scope.get_worker_or_404(worker_id)
@@ -108,33 +114,31 @@ def edit(worker_id: int):
     form.role.choices = _role_choices()
     if not form.is_submitted():
         form.scope_code.data = worker.scope.code
-    if form.validate_on_submit() and _apply(form, worker):
-        db.session.commit()
+    if form.validate_on_submit() and _save(form, worker):
         flash(_("%(name)s was saved.", name=worker.name), "success")
         return redirect_after_write(url_for("workers.show", worker_id=worker.id))
     return _form_page(form, worker)
 
 
 @bp.post("/<int:worker_id>/deactivate")
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def deactivate(worker_id: int):
     """Stop a worker from signing in; their visits and history stay."""
     worker = scope.get_worker_or_404(worker_id)
-    if worker.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-    else:
-        worker.active = False
-        db.session.commit()
-        flash(_("%(name)s was deactivated.", name=worker.name), "success")
-    return redirect_after_write(url_for("workers.show", worker_id=worker.id))
+    return apply_and_redirect(
+        lambda: rules.deactivate(worker, current_user.id),
+        _("%(name)s was deactivated.", name=worker.name),
+        url_for("workers.show", worker_id=worker.id),
+    )
 
 
 @bp.post("/<int:worker_id>/activate")
-@scope.require_manager
+@requires(Can.MANAGE_WORKERS)
 def activate(worker_id: int):
     """Let a deactivated worker sign in again."""
     worker = scope.get_worker_or_404(worker_id)
-    worker.active = True
-    db.session.commit()
-    flash(_("%(name)s was activated.", name=worker.name), "success")
-    return redirect_after_write(url_for("workers.show", worker_id=worker.id))
+    return apply_and_redirect(
+        lambda: rules.activate(worker),
+        _("%(name)s was activated.", name=worker.name),
+        url_for("workers.show", worker_id=worker.id),
+    )

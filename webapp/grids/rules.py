@@ -1,4 +1,10 @@
-"""Changing the shape of the grid tree: add a node, move a subtree, deactivate a node."""
+"""The grid tree's rules: add a node, rename it, move a subtree, take a node out of use.
+
+The tree keeps its levels (a node's parent is one level up, a micro-grid has no children and a
+kind), its codes are unique (they are printed in QR codes), and a node's path is its ancestors'
+ids: a move rewrites the paths of its whole subtree in one statement. A node is deactivated
+only once it is empty, so that the grid browser's totals always equal the sum of its rows.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,7 @@ from sqlalchemy import String, func, literal, select, update
 from ..extensions import db
 from ..models import MICRO_LEVEL, Grid, Household, in_subtree
 from ..models.grid import SEGMENT
-
-
-class TreeError(ValueError):
-    """A change that would break the tree; the message is for the user."""
+from ..rules import RuleError
 
 
 def code_taken(code: str, except_id: int | None = None) -> bool:
@@ -24,10 +27,12 @@ def code_taken(code: str, except_id: int | None = None) -> bool:
 def add_child(parent: Grid, name: str, code: str, kind: str | None) -> Grid:
     """Create a node one level below `parent` (flushed, path set; the caller commits)."""
     if parent.level >= MICRO_LEVEL:
-        raise TreeError(_("A micro-grid is the lowest level; it has no children."))
+        raise RuleError(_("A micro-grid is the lowest level; it has no children."), field="code")
     if code_taken(code):
-        raise TreeError(_("The code %(code)s is already used.", code=code))
+        raise RuleError(_("The code %(code)s is already used.", code=code), field="code")
     level = parent.level + 1
+    if level == MICRO_LEVEL and not kind:
+        raise RuleError(_("Choose the kind of micro-grid."), field="kind")
     node = Grid(
         parent=parent,
         level=level,
@@ -35,24 +40,37 @@ def add_child(parent: Grid, name: str, code: str, kind: str | None) -> Grid:
         code=code,
         kind=kind if level == MICRO_LEVEL else None,
     )
-    if level == MICRO_LEVEL and not kind:
-        raise TreeError(_("Choose the kind of micro-grid."))
     db.session.add(node)
     db.session.flush()
     node.path = node.compute_path()
     return node
 
 
+def rename(node: Grid, name: str, code: str, kind: str | None) -> None:
+    """Change a node's name, code, or (for a micro-grid) kind."""
+    if code_taken(code, except_id=node.id):
+        raise RuleError(_("The code %(code)s is already used.", code=code), field="code")
+    if node.is_micro and not kind:
+        raise RuleError(_("Choose the kind of micro-grid."), field="kind")
+    node.name = name
+    node.code = code
+    node.kind = kind if node.is_micro else None
+
+
 def move(node: Grid, new_parent: Grid) -> None:
     """Hang `node` and its subtree under `new_parent`, rewriting the subtree's paths at once."""
     if new_parent.id == node.id or node.contains(new_parent):
-        raise TreeError(_("A node cannot be moved under itself or one of its own descendants."))
+        raise RuleError(
+            _("A node cannot be moved under itself or one of its own descendants."),
+            field="parent_code",
+        )
     if new_parent.level != node.level - 1:
-        raise TreeError(
+        raise RuleError(
             _(
                 "The new parent must be one level up (%(level)s).",
                 level=Grid(level=node.level - 1).level_label,
-            )
+            ),
+            field="parent_code",
         )
     old_path = node.path
     new_path = new_parent.path + old_path[-SEGMENT:]
@@ -69,7 +87,25 @@ def move(node: Grid, new_parent: Grid) -> None:
     db.session.expire_all()
 
 
-def blockers_to_deactivate(node: Grid) -> str | None:
+def deactivate(node: Grid) -> None:
+    """Take an empty node out of use (it stays in the history and the past reports)."""
+    if node.level == 0:
+        raise RuleError(_("The root of the tree cannot be deactivated."))
+    if reason := _blockers_to_deactivate(node):
+        raise RuleError(
+            _("%(name)s cannot be deactivated: %(reason)s", name=node.name, reason=reason)
+        )
+    node.active = False
+
+
+def activate(node: Grid) -> None:
+    """Bring a deactivated node back (under an active parent)."""
+    if node.parent is not None and not node.parent.active:
+        raise RuleError(_("Activate its parent node first."))
+    node.active = True
+
+
+def _blockers_to_deactivate(node: Grid) -> str | None:
     """Why `node` cannot be deactivated yet, or None.
 
     Counting a deactivated node's households would make the browser's totals disagree with its

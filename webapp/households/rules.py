@@ -1,0 +1,52 @@
+"""Households' rules: create one in a micro-grid, correct it, move it, take it out of the lists.
+
+A household lives in one micro-grid. Moving it changes only its `grid_id`: every visit, colour
+change, follow-up and errand keeps the micro-grid where it was made, so the reports of the old
+micro-grid stay as they were and the new one counts from the move on.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Grid, Household
+from ..rules import RuleError
+
+
+def create(grid: Grid, address: str, phone: str | None = None) -> Household:
+    """A new household of micro-grid `grid`."""
+    check_can_hold_households(grid)
+    household = Household(grid=grid, address=address, phone=phone or None)
+    db.session.add(household)
+    return household
+
+
+def correct(household: Household, address: str, phone: str | None) -> None:
+    household.address = address
+    household.phone = phone or None
+
+
+def move(household: Household, target: Grid) -> None:
+    """Move the household to micro-grid `target`; its history stays where it was made."""
+    check_can_hold_households(target)
+    household.grid = target
+
+
+def deactivate(household: Household) -> None:
+    """Take the household out of the lists (moved away); its history stays."""
+    household.active = False
+
+
+def activate(household: Household) -> None:
+    household.active = True
+
+
+def check_can_hold_households(grid: Grid) -> None:
+    """RuleError unless `grid` is an active micro-grid."""
+    if not grid.is_micro:
+        raise RuleError(
+            _("Households belong to a micro-grid. Open a micro-grid first."), field="grid_code"
+        )
+    if not grid.active:
+        raise RuleError(_("%(name)s is deactivated.", name=grid.name), field="grid_code")

@@ -1,0 +1,96 @@
+"""What each role may do, in one table.
+
+Views and templates ask for a capability (`@requires(Can.MANAGE_WORKERS)`,
+`current_user.can(Can.REVEAL_IDENTITY)`), never for a role by name, so that a new role (an
+enterprise contact, checkpoint staff, an industry-department reviewer) is one more row in
+ROLE_CAPABILITIES. Where a capability applies (which households, which workers) is the scope's
+business (webapp/scope.py): a capability says what, the scope says where.
+
+Every view is either public (webapp/auth/guard.py) or declares the capability it needs; the
+sign-in guard checks it before the view runs, so a view without a declaration is refused, not
+opened. tests/test_scope.py walks every route with every role against this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+
+class Can(Enum):
+    """The things a signed-in person may be allowed to do."""
+
+    # Field work in one's own subtree: visits, colours, follow-ups, registering residents,
+    # errands, search, the today list, reports (counts only), one's own background jobs.
+    FIELD_WORK = "field_work"
+    # The whole tree, whatever the scope node says.
+    SEE_WHOLE_TREE = "see_whole_tree"
+    # Build the grid tree: add, rename, move, deactivate nodes.
+    EDIT_TREE = "edit_tree"
+    # Add, edit, move and deactivate households; correct and remove residents.
+    MANAGE_HOUSEHOLDS = "manage_households"
+    # Open deactivated records (to see them or bring them back).
+    SEE_DEACTIVATED = "see_deactivated"
+    # Show one resident's full ID number and phone.
+    REVEAL_IDENTITY = "reveal_identity"
+    # Add, edit and deactivate workers of the subtree.
+    MANAGE_WORKERS = "manage_workers"
+    # See administrators in lists and make them.
+    APPOINT_ADMINS = "appoint_admins"
+    # Issue, print and revoke work ID cards; upload photos.
+    MANAGE_CARDS = "manage_cards"
+    # The supervisor's part of today: per-area counts and flagged visits.
+    SUPERVISE = "supervise"
+    # Open anybody's background job, not only one's own.
+    SEE_ALL_JOBS = "see_all_jobs"
+
+
+_SUPERVISOR = frozenset(
+    {
+        Can.FIELD_WORK,
+        Can.MANAGE_HOUSEHOLDS,
+        Can.SEE_DEACTIVATED,
+        Can.REVEAL_IDENTITY,
+        Can.MANAGE_WORKERS,
+        Can.MANAGE_CARDS,
+        Can.SUPERVISE,
+    }
+)
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    "admin": frozenset(Can),
+    "supervisor": _SUPERVISOR,
+    "worker": frozenset({Can.FIELD_WORK}),
+}
+
+
+def role_can(role: str, capability: Can) -> bool:
+    """Whether `role` allows `capability` (an unknown role allows nothing)."""
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def requires(capability: Can) -> Callable[[F], F]:
+    """Declare the capability a view needs; the sign-in guard checks it (403 without it)."""
+
+    def declare(view: F) -> F:
+        view.required_capability = capability  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def required_capability(view: Callable) -> Can | None:
+    return getattr(view, "required_capability", None)
+
+
+def roles_with(capability: Can) -> list[str]:
+    return [role for role, allowed in ROLE_CAPABILITIES.items() if capability in allowed]
+
+
+def grantable_roles(role: str) -> list[str]:
+    """The roles that someone of `role` may give: none that can do more than they can."""
+    own = ROLE_CAPABILITIES.get(role, frozenset())
+    return [other for other, allowed in ROLE_CAPABILITIES.items() if allowed <= own]
