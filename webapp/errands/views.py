@@ -21,5 +21,5 @@ def done(errand_id: int):
     mark_done(errand, current_user.id)
     db.session.commit()
     if is_partial():
-        return render("today/_errand.html", "today/_errand.html", errand=errand)
+        return render("errands/_row.html", "errands/_row.html", errand=errand)
     return redirect_after_write(url_for("today.index"))

@@ -65,6 +65,20 @@ def child_key(node: Grid) -> ColumnElement[str]:
     return func.substr(Grid.path, 1, node.child_prefix_length()).label("child")
 
 
+def count_per_child(node: Grid, model: type, *conditions) -> dict[str, int]:
+    """Rows of `model` (anything with a `grid_id`) under `node`, counted per child of `node` by
+    the child's path, in one grouped statement."""
+    key = child_key(node)
+    stmt = (
+        select(key, func.count())
+        .select_from(model)
+        .join(Grid, Grid.id == model.grid_id)
+        .where(in_subtree(Grid.path, node.path), *conditions)
+        .group_by(key)
+    )
+    return {prefix: n for prefix, n in db.session.execute(stmt)}
+
+
 def children_of(node: Grid) -> list[Grid]:
     """The active children of `node`, in code order."""
     return list(

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, and_, or_
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, and_, func, or_
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -228,6 +229,20 @@ class FollowUp(db.Model):
     @property
     def slot_label(self) -> str:
         return str(SLOTS[self.slot])
+
+    @hybrid_property
+    def is_alert(self) -> bool:
+        """A fever (FEVER_TEMPERATURE or more) or any symptom: it raises the household and goes
+        on the supervisors' alert list. Written for Python and for SQL, side by side."""
+        return self.temperature >= current_app.config["FEVER_TEMPERATURE"] or bool(self.symptoms)
+
+    @is_alert.inplace.expression
+    @classmethod
+    def _is_alert_expression(cls):
+        return or_(
+            cls.temperature >= current_app.config["FEVER_TEMPERATURE"],
+            func.json_array_length(cls.symptoms) > 0,
+        )
 
     @property
     def symptom_labels(self) -> list[str]:

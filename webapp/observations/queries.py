@@ -57,3 +57,18 @@ def open_slots(day: date, at: datetime, limit: int | None = None) -> list[SlotTa
                 tasks.append(SlotTask(observation, slot, state))
     tasks.sort(key=lambda t: t.state != "overdue")
     return tasks[:limit] if limit else tasks
+
+
+def fever_alerts(day: date, limit: int = 50) -> list[FollowUp]:
+    """The day's follow-ups with a fever or a symptom (the supervisors' alert list)."""
+    stmt = (
+        select(FollowUp)
+        .options(joinedload(FollowUp.observation))
+        .join(Grid, Grid.id == FollowUp.grid_id)
+        .where(
+            scope.within(Grid.path),
+            FollowUp.slot_date == day,
+            FollowUp.is_alert,
+        )
+    )
+    return list(db.session.scalars(stmt.order_by(FollowUp.recorded_at.desc()).limit(limit)))

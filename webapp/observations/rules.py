@@ -138,7 +138,7 @@ def record_follow_up(
     )
     db.session.add(entry)
     household = observation.household
-    if is_fever(entry.temperature, entry.symptoms):
+    if entry.is_alert:
         reason = fever_reason(observation.resident.name, entry.temperature, entry.symptoms)
         raise_at_least(household, current_app.config["FEVER_RAISES_TO"], reason)
     if entry.supplies:
@@ -155,11 +155,6 @@ def recorded(observation: Observation, slot_date: date, slot: str) -> FollowUp |
             FollowUp.slot == slot,
         )
     )
-
-
-def is_fever(temperature: float, symptoms: list[str]) -> bool:
-    """A follow-up that raises the household and goes on the alert list."""
-    return temperature >= current_app.config["FEVER_TEMPERATURE"] or bool(symptoms)
 
 
 # The texts these rules write into records, in the office's language (the demo writes the same).
