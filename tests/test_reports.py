@@ -8,7 +8,7 @@ import random
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import event, select
 
 from webapp import clock
 from webapp.clock import day_start
+from webapp.errands.report import ErrandFigures
 from webapp.extensions import db
 from webapp.models import (
     STATUSES,
@@ -27,8 +28,11 @@ from webapp.models import (
     StatusChange,
     Visit,
 )
-from webapp.reports.chart import nice_step, trend_svg
-from webapp.reports.queries import DayFigures, daily_report, period_report
+from webapp.observations.report import ObservationFigures
+from webapp.reports.queries import daily_report, period_report
+from webapp.statuses.report import ColourFigures
+from webapp.visits.chart import TrendPoint, nice_step, trend_svg
+from webapp.visits.report import VisitFigures
 
 from .conftest import add_grid, add_household
 
@@ -252,8 +256,9 @@ def data(app, tree) -> Data:
 # --- direct counts: the definitions of webapp/reports/queries.py, row by row in Python --------
 
 
-def direct(prefix: str, day: date, now: datetime = NOW) -> DayFigures:
-    """Every figure of `day` for the subtree at `prefix`, counted one row at a time."""
+def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
+    """Every figure of `day` for the subtree at `prefix`, counted one row at a time, as the
+    report's parts hold them."""
     paths = dict(db.session.execute(select(Grid.id, Grid.path)).all())
     households = {h.id: h for h in db.session.scalars(select(Household))}
     start, end = day_start(day), day_start(day + timedelta(days=1))
@@ -261,15 +266,15 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> DayFigures:
     def inside(grid_id: int) -> bool:
         return paths[grid_id].startswith(prefix)
 
-    f = DayFigures()
+    v, c, o, e = VisitFigures(), ColourFigures(), ObservationFigures(), ErrandFigures()
     visits = [
         v
         for v in db.session.scalars(select(Visit))
         if inside(v.grid_id) and start <= v.visited_at < end
     ]
-    f.visits = len(visits)
-    f.households_visited = len({v.household_id for v in visits})
-    f.person_times = sum(v.persons_seen for v in visits)
+    v.visits = len(visits)
+    v.households_visited = len({visit.household_id for visit in visits})
+    v.person_times = sum(visit.persons_seen for visit in visits)
 
     changes = sorted(
         (c for c in db.session.scalars(select(StatusChange)) if c.resident_id is None),
@@ -282,36 +287,40 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> DayFigures:
         before = [c for c in own if c.changed_at < end]
         after = [c for c in own if c.changed_at >= end]
         colour = before[-1].to_status if before else after[0].from_status if after else h.status
-        f.by_status[colour] += 1
-    f.status_changes = sum(1 for c in changes if inside(c.grid_id) and start <= c.changed_at < end)
+        c.by_status[colour] += 1
+    for change in changes:
+        if inside(change.grid_id) and start <= change.changed_at < end:
+            c.changes += 1
+            c.into[change.to_status] += 1
+            c.out[change.from_status] += 1
 
-    for o in db.session.scalars(select(Observation)):
-        if not inside(households[o.household_id].grid_id):
+    for obs in db.session.scalars(select(Observation)):
+        if not inside(households[obs.household_id].grid_id):
             continue
-        if o.released_on is not None and o.released_on <= o.planned_end:
-            first_day_out = o.released_on
+        if obs.released_on is not None and obs.released_on <= obs.planned_end:
+            first_day_out = obs.released_on
         else:
-            first_day_out = o.planned_end + timedelta(days=1)
-        f.observed += o.current_on(day)
-        f.observations_new += o.start_date == day
-        f.observations_ended += first_day_out == day
+            first_day_out = obs.planned_end + timedelta(days=1)
+        o.observed += obs.current_on(day)
+        o.new += obs.start_date == day
+        o.ended += first_day_out == day
     begun = 2 if day < now.date() else sum(1 for h in (6, 12) if now.hour >= h)
-    f.follow_ups_due = f.observed * begun
-    f.follow_ups_done = sum(
+    o.follow_ups_due = o.observed * begun
+    o.follow_ups_done = sum(
         1 for u in db.session.scalars(select(FollowUp)) if inside(u.grid_id) and u.slot_date == day
     )
 
-    for e in db.session.scalars(select(Errand)):
-        if not inside(e.grid_id):
+    for errand in db.session.scalars(select(Errand)):
+        if not inside(errand.grid_id):
             continue
-        f.errands_opened += start <= e.created_at < end
-        f.errands_done += e.done_at is not None and start <= e.done_at < end
-        f.errands_open += e.created_at < end and (e.done_at is None or e.done_at >= end)
-    return f
+        e.opened += start <= errand.created_at < end
+        e.done += errand.done_at is not None and start <= errand.done_at < end
+        e.open += errand.created_at < end and (errand.done_at is None or errand.done_at >= end)
+    return {"visits": v, "colours": c, "observations": o, "errands": e}
 
 
-def as_dict(f: DayFigures) -> dict:
-    return {field.name: getattr(f, field.name) for field in fields(f)}
+def as_dict(row: dict) -> dict:
+    return {name: asdict(figures) for name, figures in row.items()}
 
 
 # --- the numbers -----------------------------------------------------------------------------
@@ -374,10 +383,12 @@ def test_boundary_visits_move_between_days(app, tree):
         db.session.commit()
         before = daily_report(micro, TODAY - timedelta(days=1), NOW).total
         on_day = daily_report(micro, TODAY, NOW).total
-        assert (before.visits, before.person_times, before.households_visited) == (1, 3, 1)
-        assert (on_day.visits, on_day.person_times, on_day.households_visited) == (1, 1, 1)
-        assert (before.errands_opened, before.errands_done, before.errands_open) == (1, 0, 1)
-        assert (on_day.errands_opened, on_day.errands_done, on_day.errands_open) == (0, 1, 0)
+        v, e = before["visits"], before["errands"]
+        assert (v.visits, v.person_times, v.households_visited) == (1, 3, 1)
+        assert (e.opened, e.done, e.open) == (1, 0, 1)
+        v, e = on_day["visits"], on_day["errands"]
+        assert (v.visits, v.person_times, v.households_visited) == (1, 1, 1)
+        assert (e.opened, e.done, e.open) == (0, 1, 0)
 
 
 def test_household_moved_mid_day_counts_once_in_the_total(app, data):
@@ -385,8 +396,8 @@ def test_household_moved_mid_day_counts_once_in_the_total(app, data):
     with app.app_context():
         community = db.session.get(Grid, data.community_id)
         report = daily_report(community, TODAY - timedelta(days=1), NOW)
-        rows = sum(f.households_visited for _c, f in report.rows)
-        assert rows == report.total.households_visited + 1
+        rows = sum(row["visits"].households_visited for _c, row in report.rows)
+        assert rows == report.total["visits"].households_visited + 1
 
 
 def test_colours_of_a_past_day_come_from_the_history(app, tree):
@@ -409,13 +420,12 @@ def test_colours_of_a_past_day_come_from_the_history(app, tree):
         db.session.commit()
         micro = db.session.get(Grid, tree.micro_a.id)
         colour = {
-            d: daily_report(micro, TODAY - timedelta(days=d), NOW).total.by_status
+            d: daily_report(micro, TODAY - timedelta(days=d), NOW).total["colours"].by_status
             for d in (0, 1, 2)
         }
         assert colour[2]["green"] == 1 and colour[1]["red"] == 1 and colour[0]["yellow"] == 1
-        yesterday = daily_report(micro, TODAY - timedelta(days=1), NOW)
-        red = next(c for c in yesterday.colours if c.status == "red")
-        assert (red.into, red.out) == (1, 0)
+        yesterday = daily_report(micro, TODAY - timedelta(days=1), NOW).total["colours"]
+        assert (yesterday.into["red"], yesterday.out["red"]) == (1, 0)
 
 
 def test_observations_current_follow_new_and_ended(app, data):
@@ -425,12 +435,10 @@ def test_observations_current_follow_new_and_ended(app, data):
         for days_ago in range(15):
             day = TODAY - timedelta(days=days_ago)
             today, before = (
-                daily_report(root, day, NOW).total,
-                daily_report(root, day - timedelta(days=1), NOW).total,
+                daily_report(root, day, NOW).total["observations"],
+                daily_report(root, day - timedelta(days=1), NOW).total["observations"],
             )
-            assert today.observed == before.observed + today.observations_new - (
-                today.observations_ended
-            )
+            assert today.observed == before.observed + today.new - today.ended
 
 
 @pytest.mark.parametrize("hour, slots", [(5, 0), (9, 1), (15, 2), (21, 2)])
@@ -439,10 +447,11 @@ def test_follow_ups_due_today_count_only_begun_slots(app, tree, hour, slots):
     clock.freeze(datetime.combine(TODAY, datetime.min.time()).replace(hour=hour))
     with app.app_context():
         micro = db.session.get(Grid, tree.micro_b.id)
-        report = daily_report(micro, TODAY)
-        assert report.total.observed == 1
-        assert report.total.follow_ups_due == slots
-        assert daily_report(micro, TODAY - timedelta(days=1)).slots_due == 2
+        observed = daily_report(micro, TODAY).total["observations"]
+        assert observed.observed == 1
+        assert observed.follow_ups_due == slots
+        yesterday = daily_report(micro, TODAY - timedelta(days=1))
+        assert yesterday.extras["observations"].per_observation == 2
 
 
 def test_report_is_a_fixed_number_of_queries(app, data):
@@ -470,10 +479,10 @@ def test_trend_holds_the_14_days_up_to_the_day(app, data):
     """The chart's days end on the report's day; each equals that day's visit count."""
     with app.app_context():
         root = db.session.get(Grid, data.root_id)
-        report = daily_report(root, TODAY - timedelta(days=2), NOW)
-        assert [p.day for p in report.trend] == [TODAY - timedelta(days=15 - i) for i in range(14)]
-        for p in report.trend[-4:]:
-            d = direct(root.path, p.day)
+        trend = daily_report(root, TODAY - timedelta(days=2), NOW).extras["visits"].points
+        assert [p.day for p in trend] == [TODAY - timedelta(days=15 - i) for i in range(14)]
+        for p in trend[-4:]:
+            d = direct(root.path, p.day)["visits"]
             assert (p.households_visited, p.person_times, p.visits) == (
                 d.households_visited,
                 d.person_times,
@@ -493,7 +502,8 @@ def test_period_summary_states_the_seed_figures(app, data):
         for node_id in (data.root_id, data.community_id, data.grid_a_id):
             node = db.session.get(Grid, node_id)
             report = period_report(node, first, last)
-            for grid, figures in [(node, report.total), *report.rows]:
+            for grid, row in [(node, report.total), *report.rows]:
+                visited, served = row["visits"], row["observations"]
                 vs = [
                     v
                     for v in visits
@@ -505,11 +515,11 @@ def test_period_summary_states_the_seed_figures(app, data):
                     for u in follow_ups
                     if paths[u.grid_id].startswith(grid.path) and first <= u.slot_date <= last
                 ]
-                assert figures.households_visited == len({v.household_id for v in vs})
-                assert figures.person_times == sum(v.persons_seen for v in vs)
-                assert figures.visits == len(vs)
-                assert figures.households_served == len({owner[u.observation_id] for u in fs})
-                assert figures.follow_ups == len(fs)
+                assert visited.households_visited == len({v.household_id for v in vs})
+                assert visited.person_times == sum(v.persons_seen for v in vs)
+                assert visited.visits == len(vs)
+                assert served.households_served == len({owner[u.observation_id] for u in fs})
+                assert served.follow_ups == len(fs)
 
 
 # --- pages, PDFs and input -------------------------------------------------------------------
@@ -716,8 +726,6 @@ def test_grid_browser_links_to_todays_report(tree, login_as):
 def test_chart_scale_and_markup():
     """The scale is a round step; the chart is plain SVG with one bar per day."""
     assert [nice_step(n) for n in (1, 7, 40, 41, 999)] == [1, 2, 10, 20, 500]
-    from webapp.reports.queries import TrendPoint
-
     points = [TrendPoint(TODAY - timedelta(days=13 - i), i, i, 2 * i) for i in range(14)]
     svg = str(trend_svg(points, today=TODAY))
     assert svg.startswith("<svg") and svg.count("<rect") == 14 and "<script" not in svg

@@ -25,7 +25,6 @@ from ..models import Grid
 from ..pdf import render_pdf
 from ..permissions import Can, requires
 from . import bp
-from .chart import trend_svg
 from .forms import DayChoice, daily_choice, period_choice
 from .queries import daily_report, period_report
 
@@ -47,20 +46,13 @@ def _page_context(grid: Grid, choice: DayChoice, at: datetime) -> dict:
     }
 
 
-def _daily_context(grid: Grid, font: str = "inherit") -> dict:
+def _daily_context(grid: Grid) -> dict:
     """The day asked for (or what is wrong with it) and, when it is good, its report."""
     at = now()
     choice = daily_choice(request.args, at.date())
     context = _page_context(grid, choice, at)
     if not choice.errors:
-        report = daily_report(grid, choice.first, at)
-        context["report"] = report
-        context["chart"] = trend_svg(
-            report.trend,
-            today=at.date(),
-            font=font,
-            label=_("Households visited and person-times, last 14 days"),
-        )
+        context["report"] = daily_report(grid, choice.first, at)
     return context
 
 
@@ -73,21 +65,11 @@ def _period_context(grid: Grid) -> dict:
     return context
 
 
-def _fragment(name: str) -> str | None:
-    """The fragment for htmx's swaps, but never for its history restore: with
-    historyCacheSize 0 the Back button after a day change asks the server with HX-Request set
-    and puts the answer in place of the whole <body>. (webapp/htmx.is_partial() is the place
-    for this check, for every page that pushes URLs.)"""
-    if request.headers.get("HX-History-Restore-Request") == "true":
-        return None
-    return name
-
-
 def _page(page: str, fragment: str, context: dict) -> Response:
     # A bad day answers 422 so that htmx swaps the message in (base.html's responseHandling):
     # a page that says what to fix, never a report of some other day.
     status = 422 if context["choice"].errors else 200
-    return render(page, _fragment(fragment), status=status, **context)
+    return render(page, fragment, status=status, **context)
 
 
 @bp.get("/<int:grid_id>")
@@ -103,7 +85,7 @@ def show(grid_id: int):
 def pdf(grid_id: int):
     """The same daily report as an A4 PDF."""
     grid = scope.get_grid_or_404(grid_id)
-    context = _daily_context(grid, font="Gridwork CJK")
+    context = _daily_context(grid)
     if context["choice"].errors:
         return _page("reports/daily.html", "reports/_daily.html", context)
     name = f"daily-report-{grid.code}-{context['report'].day.isoformat()}.pdf"

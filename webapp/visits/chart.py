@@ -1,5 +1,5 @@
-"""The 14-day chart of the daily report as inline SVG: the same markup on the page and in the PDF,
-no JavaScript, nothing to download.
+"""The 14-day chart of the daily report's visits as inline SVG: the same markup on the page
+and in the PDF, no JavaScript, nothing to download.
 
 Bars are households visited, the line is person-times, on one scale (both are counts of the
 same visits; person-times are never fewer). The SVG holds only digits and dates: its legend and
@@ -9,11 +9,19 @@ title are HTML around it, so the words are translated and printed with the PDF's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from markupsafe import Markup, escape
 
-from .queries import TrendPoint
+
+@dataclass
+class TrendPoint:
+    day: date
+    visits: int
+    households_visited: int
+    person_times: int
+
 
 WIDTH, HEIGHT = 560, 220
 RIGHT, TOP, BOTTOM = 6, 12, 26

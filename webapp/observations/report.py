@@ -1,0 +1,137 @@
+"""Home observation's part of the daily report and of the period summary.
+
+An observation's end day E is the first day it is no longer current: its release day if
+released on or before its planned end, else the day after its planned end (the definitions
+are Observation.current_on and ended_on). Current on D: start <= D < E. New on D: start = D.
+Ended on D: E = D. Hence current(D) = current(D-1) + new(D) - ended(D). Observations have no
+grid of their own: they count in the household's current micro-grid.
+
+Follow-ups (随访) due on D = one per begun slot (webapp/observations/slots.py: both slots of a
+past day, for today those already begun) per observation current on D; done on D = follow-ups
+recorded for a slot of D, counted where they were recorded (their own grid). The period
+summary counts the households served (distinct households with a follow-up in the period)
+and the follow-ups made (person-times served).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..extensions import db
+from ..models import FollowUp, Grid, Household, Observation, in_subtree
+from ..reports.parts import (
+    DailyPart,
+    Figures,
+    PeriodPart,
+    add_daily_part,
+    add_period_part,
+    count_if,
+)
+from .slots import begun, slots
+
+
+@dataclass
+class ObservationFigures(Figures):
+    observed: int = 0
+    new: int = 0
+    ended: int = 0
+    follow_ups_due: int = 0
+    follow_ups_done: int = 0
+
+
+@dataclass
+class ServedFigures(Figures):
+    households_served: int = 0
+    follow_ups: int = 0
+
+
+@dataclass
+class SlotsDue:
+    """How many follow-ups an observation owes on the report's day, and on a full day."""
+
+    per_observation: int
+    per_day: int
+
+
+def read_day(
+    node: Grid, key: ColumnElement, day: date, at: datetime
+) -> dict[str, ObservationFigures]:
+    per_observation = len(begun(day, at))
+    current = (
+        select(
+            key,
+            count_if(Observation.current_on(day)),
+            count_if(Observation.start_date == day),
+            count_if(Observation.ended_on(day)),
+        )
+        .select_from(Observation)
+        .join(Household, Household.id == Observation.household_id)
+        .join(Grid, Grid.id == Household.grid_id)
+        # Every observation that is current, new or ended on the day starts by then and
+        # plans to end no earlier than the day before (the index ix_observation_dates).
+        .where(
+            in_subtree(Grid.path, node.path),
+            Observation.planned_end >= day - timedelta(days=1),
+            Observation.start_date <= day,
+        )
+        .group_by(key)
+    )
+    done = (
+        select(key, func.count())
+        .select_from(FollowUp)
+        .join(Grid, Grid.id == FollowUp.grid_id)
+        .where(in_subtree(Grid.path, node.path), FollowUp.slot_date == day)
+        .group_by(key)
+    )
+    figures: dict[str, ObservationFigures] = {}
+    for prefix, observed, new, ended in db.session.execute(current):
+        figures[prefix] = ObservationFigures(observed, new, ended, observed * per_observation)
+    for prefix, n in db.session.execute(done):
+        figures.setdefault(prefix, ObservationFigures()).follow_ups_done = n
+    return figures
+
+
+def slots_due(node: Grid, day: date, at: datetime, total: ObservationFigures) -> SlotsDue:
+    return SlotsDue(len(begun(day, at)), len(slots()))
+
+
+def read_period(
+    node: Grid, key: ColumnElement, first: date, last: date
+) -> dict[str, ServedFigures]:
+    stmt = (
+        select(key, func.count(), func.count(func.distinct(Observation.household_id)))
+        .select_from(FollowUp)
+        .join(Observation, Observation.id == FollowUp.observation_id)
+        .join(Grid, Grid.id == FollowUp.grid_id)
+        .where(
+            in_subtree(Grid.path, node.path),
+            FollowUp.slot_date >= first,
+            FollowUp.slot_date <= last,
+        )
+        .group_by(key)
+    )
+    return {
+        prefix: ServedFigures(households, n) for prefix, n, households in db.session.execute(stmt)
+    }
+
+
+def register(app: Flask) -> None:
+    add_daily_part(
+        app,
+        DailyPart(
+            "observations",
+            30,
+            "observations/_report.html",
+            ObservationFigures,
+            read_day,
+            slots_due,
+        ),
+    )
+    add_period_part(
+        app, PeriodPart("observations", 20, "observations/_report.html", ServedFigures, read_period)
+    )

@@ -1,0 +1,137 @@
+"""The parts of the daily report and of the period summary, contributed by the features.
+
+A feature adds a `DailyPart` from its init_app (visits, colours, home observation, errands
+today; resident requests and checkpoint checks next). A part brings:
+
+- its figures: a dataclass of counts (`Figures`) for one node or one child node;
+- `read(node, key, day, at)`: those figures for every child of `node` at once, keyed by the
+  child's path (`key` is the GROUP BY expression: a path prefix of Grid), from one grouped
+  statement per figure, never a query per row;
+- optionally `finish(node, day, at, total)`: what the part shows beyond its rows (the 14-day
+  chart), computed once for the node; it may also correct the total (a distinct count over
+  the whole subtree is not the sum of the rows);
+- `template`: its macros for the page and the PDF, which both draw from the same numbers:
+  `key(report, figures)` its key-figure boxes, `sections(report, extra, pdf)` its headed blocks
+  and `below(report, extra, pdf)` what it puts under all sections at full width (either may be
+  empty), `colgroup()`, `group_head()`, `heads()` and `cells(figures)` its columns of
+  the per-area table, `notes(report, extra)` the sentence saying what its numbers mean.
+
+A `PeriodPart` does the same for the period summary (from one day to another), with
+`read(node, key, first, last)` and the macros `period_group_head()`, `period_heads()`,
+`period_cells(figures)` and `period_notes()` (in the same template as its daily part).
+
+Counting rules shared by every part: day D is a China local calendar day, [00:00 of D, 00:00
+of D+1) (every datetime in the database is naive China time); a node's data are the rows whose
+grid lies in its subtree; field work counts where it was done (its own `grid_id`, the
+micro-grid at the time), what has no grid of its own counts in its household's current
+micro-grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import and_, case, func
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..clock import day_start
+from ..models import Grid
+
+
+class Figures:
+    """Counts of one node: int fields, and dict fields of ints (per colour, say). Rows add up
+    into the total field by field."""
+
+    def add(self, other: Figures) -> None:
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, dict):
+                for k, n in theirs.items():
+                    mine[k] = mine.get(k, 0) + n
+            else:
+                setattr(self, f.name, mine + theirs)
+
+    def has_data(self) -> bool:
+        return any(
+            any(value.values()) if isinstance(value, dict) else value
+            for value in (getattr(self, f.name) for f in fields(self))
+        )
+
+
+Reader = Callable[[Grid, ColumnElement, date, datetime], dict[str, Figures]]
+
+
+class _Drawn:
+    template: str
+
+    @property
+    def macros(self):
+        """The part's template as a module of macros (Jinja loads and keeps it once)."""
+        return current_app.jinja_env.get_template(self.template).module
+
+
+@dataclass(frozen=True)
+class DailyPart(_Drawn):
+    name: str  # its figures' key in every row: row["visits"]
+    order: int
+    template: str
+    figures: type[Figures]
+    read: Reader
+    finish: Callable[[Grid, date, datetime, Figures], Any] | None = None
+
+
+@dataclass(frozen=True)
+class PeriodPart(_Drawn):
+    name: str
+    order: int
+    template: str
+    figures: type[Figures]
+    read: Callable[[Grid, ColumnElement, date, date], dict[str, Figures]]
+
+
+@dataclass
+class _Parts:
+    daily: list[DailyPart] = field(default_factory=list)
+    period: list[PeriodPart] = field(default_factory=list)
+
+
+def _parts(app: Flask) -> _Parts:
+    return app.extensions.setdefault("gridwork.report", _Parts())
+
+
+def add_daily_part(app: Flask, part: DailyPart) -> None:
+    parts = _parts(app)
+    parts.daily.append(part)
+    parts.daily.sort(key=lambda p: p.order)
+
+
+def add_period_part(app: Flask, part: PeriodPart) -> None:
+    parts = _parts(app)
+    parts.period.append(part)
+    parts.period.sort(key=lambda p: p.order)
+
+
+def daily_parts() -> list[DailyPart]:
+    return _parts(current_app).daily
+
+
+def period_parts() -> list[PeriodPart]:
+    return _parts(current_app).period
+
+
+# --- what the parts' statements share ---------------------------------------------------------
+
+
+def between(column, first: date, last: date) -> ColumnElement[bool]:
+    """A datetime column within the days first..last (local days, both included)."""
+    return and_(column >= day_start(first), column < day_start(last + timedelta(days=1)))
+
+
+def count_if(condition: ColumnElement[bool]):
+    """COUNT of the rows meeting `condition`, as a SUM that one grouped statement can hold
+    several of."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
