@@ -258,3 +258,63 @@ def test_worker_cannot_follow_up_another_grid(tree, login_as, app):
     """Guessing the id of an observation in grid B answers 404."""
     client = login_as(tree.worker_a)
     assert follow_up(client, tree.observation_b.id).status_code == 404
+
+
+def test_current_and_ended_mean_the_same_in_python_and_in_sql(app, tree):
+    """Observation.current_on and ended_on give the same answer on a loaded row and in a query,
+    for observations released early, released late, never released, across their edges."""
+    start = DAY
+    end = DAY + timedelta(days=3)
+    releases = [None, DAY, DAY + timedelta(days=1), end, end + timedelta(days=2)]
+    with app.app_context():
+        resident_id = tree.resident_a.id
+        for n, released in enumerate(releases):
+            db.session.add(
+                Observation(
+                    resident_id=resident_id,
+                    household_id=tree.household_a.id,
+                    start_date=start,
+                    planned_end=end,
+                    released_on=released,
+                    reason="边界",
+                    created_by_id=tree.worker_a.id,
+                    client_key=f"edge-{n:04d}",
+                )
+            )
+        db.session.commit()
+        rows = db.session.scalars(select(Observation).where(Observation.reason == "边界")).all()
+        for offset in range(-1, 8):
+            day = DAY + timedelta(days=offset)
+            for test in (Observation.current_on, Observation.ended_on):
+                in_sql = set(
+                    db.session.scalars(
+                        select(Observation.id).where(Observation.reason == "边界", test(day))
+                    )
+                )
+                in_python = {o.id for o in rows if getattr(o, test.__name__)(day)}
+                assert in_sql == in_python, (test.__name__, day)
+
+
+def test_an_alert_means_the_same_in_python_and_in_sql(app, tree, at):
+    """FollowUp.is_alert (a fever or a symptom) agrees on a loaded row and in a query."""
+    at(9)
+    with app.app_context():
+        cases = [(36.5, []), (37.2, ["cough"]), (37.3, []), (38.0, ["fatigue"]), (36.9, [])]
+        for n, (temperature, symptoms) in enumerate(cases):
+            db.session.add(
+                FollowUp(
+                    observation_id=tree.observation_b.id,
+                    slot_date=DAY - timedelta(days=n),
+                    slot="am",
+                    worker_id=tree.worker_b.id,
+                    grid_id=tree.micro_b.id,
+                    temperature=temperature,
+                    symptoms=symptoms,
+                    client_key=f"alert-{n:04d}",
+                )
+            )
+        db.session.commit()
+        rows = db.session.scalars(select(FollowUp)).all()
+        in_sql = set(db.session.scalars(select(FollowUp.id).where(FollowUp.is_alert)))
+        assert in_sql == {f.id for f in rows if f.is_alert}
+        assert len(in_sql) == 3

@@ -729,3 +729,46 @@ def test_chart_scale_and_markup():
     points = [TrendPoint(TODAY - timedelta(days=13 - i), i, i, 2 * i) for i in range(14)]
     svg = str(trend_svg(points, today=TODAY))
     assert svg.startswith("<svg") and svg.count("<rect") == 14 and "<script" not in svg
+
+
+def test_a_feature_adds_figures_to_the_report_without_editing_it(db_url, tree):
+    """A part that a feature registers gets its column in every row, its total and its key
+    figure, on the page."""
+    from dataclasses import dataclass as figures
+
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from webapp.reports.parts import DailyPart, Figures, add_daily_part
+
+    from .conftest import PASSWORD, make_app
+
+    @figures
+    class Requests(Figures):
+        new: int = 0
+
+    def read(node, key, day, at):
+        # One figure per child: 2 in each.
+        return {
+            child.path: Requests(2)
+            for child in db.session.scalars(select(Grid).where(Grid.parent_id == node.id))
+        }
+
+    macros = (
+        "{% macro key(report, f) %}<div><dt>新诉求</dt><dd><b>{{ f.new }}</b></dd></div>"
+        "{% endmacro %}{% macro sections(r, e, p) %}{% endmacro %}"
+        "{% macro below(r, e, p) %}{% endmacro %}{% macro colgroup() %}<col>{% endmacro %}"
+        '{% macro group_head() %}<th rowspan="2">诉求</th>{% endmacro %}'
+        "{% macro heads() %}{% endmacro %}"
+        "{% macro cells(f) %}<td>{{ f.new }}</td>{% endmacro %}"
+        "{% macro notes(r, e) %}诉求：当日新收到的件数。{% endmacro %}"
+    )
+    app = make_app(db_url)
+    loader = DictLoader({"requests/_report.html": macros})
+    app.jinja_env.loader = ChoiceLoader([loader, app.jinja_env.loader])
+    add_daily_part(app, DailyPart("requests", 50, "requests/_report.html", Requests, read))
+    client = app.test_client()
+    client.post("/login", data={"phone": tree.admin.phone, "password": PASSWORD})
+    page = client.get(f"/reports/{tree.community.id}").get_data(as_text=True)
+    rows = _page_rows(page)
+    assert rows[tree.grid_a.name][-1] == "2" and rows["合计"][-1] == "4"
+    assert "新诉求" in page and "诉求：当日新收到的件数。" in page

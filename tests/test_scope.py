@@ -196,3 +196,43 @@ def test_supervisor_cannot_make_an_admin(tree, login_as):
         },
     )
     assert response.status_code == 422
+
+
+def test_every_view_declares_a_capability_or_is_public(app):
+    """Every view is public or names the capability it needs (the guard refuses the others)."""
+    from webapp.permissions import required_capability
+
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static"
+        and not getattr(view, "is_public", False)
+        and required_capability(view) is None
+    ]
+    assert not undeclared
+
+
+def test_route_classes_follow_the_capability_table(app):
+    """Admin-only routes need what a supervisor lacks, manager-only ones what a field worker
+    lacks, field work what every role has: the lists above and the table agree."""
+    from webapp.permissions import ROLE_CAPABILITIES, required_capability, role_can
+
+    for endpoint, view in app.view_functions.items():
+        capability = required_capability(view)
+        if endpoint in ADMIN_ONLY:
+            assert role_can("admin", capability) and not role_can("supervisor", capability)
+        elif endpoint in MANAGER_ONLY:
+            assert role_can("supervisor", capability) and not role_can("worker", capability)
+        elif endpoint in FIELD_WORK:
+            assert all(role_can(role, capability) for role in ROLE_CAPABILITIES), endpoint
+
+
+def test_a_view_that_declares_nothing_is_refused(db_url, tree):
+    """Forgetting the declaration closes a view rather than opening it."""
+    from .conftest import PASSWORD, make_app
+
+    app = make_app(db_url)
+    app.add_url_rule("/undeclared", "undeclared", lambda: "open to all")
+    client = app.test_client()
+    client.post("/login", data={"phone": tree.admin.phone, "password": PASSWORD})
+    assert client.get("/undeclared").status_code == 403

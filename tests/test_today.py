@@ -52,3 +52,22 @@ def test_worker_has_no_area_table(tree, login_as):
     """Field workers see their own tasks, not the supervisors' table."""
     page = login_as(tree.worker_a).get("/today/").get_data(as_text=True)
     assert "分区情况" not in page
+
+
+def test_a_feature_adds_a_section_without_editing_today(db_url, tree):
+    """A section that a feature registers shows on the today list, in the place its order
+    gives it (after the errands, before the visits due)."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from webapp.today.sections import Section, add_section
+
+    from .conftest import PASSWORD, make_app
+
+    app = make_app(db_url)
+    fragment = {"requests/_today.html": "<h2>{{ section.n }} 条新诉求</h2>"}
+    app.jinja_env.loader = ChoiceLoader([DictLoader(fragment), app.jinja_env.loader])
+    add_section(app, Section(35, "requests/_today.html", lambda moment: {"n": 3}))
+    client = app.test_client()
+    client.post("/login", data={"phone": tree.worker_a.phone, "password": PASSWORD})
+    page = client.get("/today/").get_data(as_text=True)
+    assert page.index("代办事项") < page.index("3 条新诉求") < page.index("应走访")

@@ -12,14 +12,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel.support import NullTranslations
-from flask import Flask, g, session
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
 
 from .models import STATUSES
 
 
 def select_locale() -> str:
-    """Chinese unless the user chose English: the office's users read Chinese first."""
+    """Chinese unless the user chose English: the office's users read Chinese first. Outside
+    a request (a job, an import, the CLI) the office's language."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return session.get("lang", "zh")
 
 

@@ -65,13 +65,15 @@ def log_visit(
     worker_id: int,
     visited_at: datetime,
     method: str,
+    key: str,
     persons_seen: int | None = None,
     not_at_home: bool = False,
     note: str | None = None,
     temperatures: str | None = None,
-    key: str | None = None,
 ) -> Visit:
-    """Record a visit to `household`; `persons_seen` None counts the whole household.
+    """Record a visit to `household`; `persons_seen` None counts the whole household. `key`
+    names this one visit (a phone's sending key, an import's row): the same key twice is one
+    visit.
 
     Uncommitted: the caller commits, and a key sent before raises IntegrityError here or there.
     """

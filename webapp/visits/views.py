@@ -30,11 +30,11 @@ def new(household_id: int):
             current_user.id,
             visited_at=form.visited_at.data or now(),
             method=form.method.data,
+            key=form.key.data,
             persons_seen=form.persons_seen.data,
             not_at_home=form.not_at_home.data,
             note=form.note.data,
             temperatures=form.temperatures.data,
-            key=form.key.data,
         )
         counters = counters_before_commit(household, page)
         db.session.commit()
