@@ -78,3 +78,34 @@ def test_every_view_with_a_limit_is_checked_by_the_limiter(app):
             if limiter.limit_manager.decorated_limits(get_qualified_name(view))
         }
     assert limited == RATE_LIMITED_ENDPOINTS
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/login",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "javascript:alert(1)",
+        "evil.example",
+    ],
+)
+def test_no_redirect_leaves_the_site(tree, client, target):
+    """After signing in, or switching the language, a `next` elsewhere goes to the start page."""
+    from urllib.parse import quote
+
+    response = client.get(f"/lang/en?next={quote(target)}")
+    assert response.headers["Location"] == "/"
+    response = client.post(
+        f"/login?next={quote(target)}", data={"phone": tree.worker_a.phone, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_a_local_next_is_followed(tree, client):
+    """A path on this site, with its query string, is where the user comes back to."""
+    response = client.post(
+        "/login?next=/search/%3Fq%3D401", data={"phone": tree.worker_a.phone, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/search/?q=401"

@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from ..auth.guard import public
 from ..extensions import db, limiter
 from ..htmx import render
 from ..models import Worker
 from ..permissions import Can, requires
+from ..urls import local_path
 from . import bp
 from .forms import LoginForm
+from .guard import public
 from .signed_in import load_signed_in
 
 
@@ -37,15 +38,9 @@ def login():
             form.phone.errors.append(_("This account has been deactivated. Ask your supervisor."))
         else:
             login_user(load_signed_in(worker.id), remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next"), url_for("main.index")))
         return render("auth/login.html", form=form, status=422)
     return render("auth/login.html", form=form, status=422 if form.errors else 200)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
 
 
 @bp.post("/logout")
