@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` prints one JSON line per figure (names and budgets in DESIGN.md)."""
+"""Benchmarks: `make bench` prints one JSON line per figure (budgets: docs/architecture.md)."""

@@ -17,7 +17,8 @@ changes 54 ms against 210 ms (one run each). So the bench keeps three processes 
 two processes of one thread each would give about 5 % more writes on SQLite alone. One worker
 of one thread does 141/s at 7.2 ms of CPU a visit; with two or three the CPU per visit rises to
 8.2-9.5 ms (this virtual machine's second core runs a spinning loop about 25 % slower while the
-first is busy, and a bare Flask hello does ~2,700/s here against DESIGN.md's 4,800/s).
+first is busy, and a bare Flask hello does ~2,700/s here against 4,800/s on the machine the
+budgets were set on).
 `BENCH_GUNICORN` overrides it (e.g. "-w 3"); `BENCH_ACTIONS_SWEEP=1` tries every configuration
 in SWEEP for max_rps first and prints the results on stderr.
 
@@ -586,7 +587,8 @@ def hello():
 
 
 def calibrate() -> None:
-    """A bare Flask hello under gunicorn -w 2, wrk -c8: DESIGN.md's reference is 4,800/s."""
+    """A bare Flask hello under gunicorn -w 2, wrk -c8: 4,800/s on the machine the budgets were
+    set on."""
     if not Path(WRK).exists():
         return
     (OUT / "bench_hello.py").write_text(HELLO)
@@ -624,7 +626,7 @@ def calibrate() -> None:
         rate = next(x for x in out.splitlines() if x.startswith("Requests/sec"))
         log(
             f"calibration: bare Flask hello, gunicorn -w 2, wrk -c8: {rate.split()[1]}/s "
-            f"(DESIGN.md: 4,800/s on the reference machine; {busy})"
+            f"(4,800/s on the machine the budgets were set on; {busy})"
         )
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the group of the server started above

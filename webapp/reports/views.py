@@ -4,7 +4,7 @@ period summary (from–to) with the seed's four figures.
 Who may open them: every signed-in worker, for a node of their own subtree. A report holds
 counts only (no name, address or phone), the scope check is the same as the grid browser's,
 and grid leaders are not always supervisors: the leader of one micro-grid reports its figures
-up the tree every day too (DESIGN.md: a grid leader "at any level"). A worker's scope is small,
+up the tree every day too (a grid leader may stand at any level). A worker's scope is small,
 so their reports are cheap; the heavy zone report is only reachable from the zone's scope.
 """
 
