@@ -4,8 +4,8 @@ An upload is never stored as sent. Pillow reads it only after the size and the p
 its header have been checked (a 100-kB PNG can claim 50,000 × 50,000 pixels and take gigabytes
 to decode), refuses anything that is not really a JPEG or a PNG whatever its name says, and
 writes a new 3:4 JPEG at card resolution. JPEG because the PDF embeds it as it is (PNG would be
-decoded and re-compressed for every card of a 14,406-card batch: 1,000 cards took 42 s instead
-of 14.6 s and made a PDF four times larger).
+decoded and re-compressed for every card of a 14,406-card batch: 1,000 cards took 42 s with
+PNG photos against 14.6 s with JPEG files, and made a 57 MB PDF).
 """
 
 from __future__ import annotations
