@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := .venv/bin/flask --app wsgi
 DATABASE ?= sqlite
 
-.PHONY: run test lint bench system-deps translations clean-venv
+.PHONY: run test lint bench system-deps translations messages clean-venv
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -43,7 +43,7 @@ test: .venv/.dev translations
 
 lint: .venv/.dev
 	.venv/bin/ruff check .
-	.venv/bin/ruff format --check . || true
+	.venv/bin/ruff format --check .
 
 # Benchmarks print one JSON line per figure; DATABASE=postgres runs them on PostgreSQL.
 bench: .venv/.dev translations system-deps
