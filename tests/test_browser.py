@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -295,3 +296,19 @@ def test_visit_form_posts_without_javascript(chromium, live_server, tree, app):
     expect(page.locator(f"#h{tree.household_a.id} .meta")).to_contain_text(TIME)
     context.close()
     assert visits_of(app, tree.household_a.id) == 1
+
+
+@pytest.mark.parametrize("path", ["/login", "/login?next=/today/"])
+def test_language_link_comes_back_to_the_same_address(chromium, live_server, path):
+    """The sign-in page's English link carries its address, with a `?` only before a query."""
+    context = phone_context(chromium, live_server)
+    page = context.new_page()
+    page.goto(path)
+    link = page.locator("header a.lang")
+    href = link.get_attribute("href")
+    link.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    url = page.url
+    context.close()
+    assert parse_qs(urlsplit(href).query)["next"] == [path]
+    assert url == live_server + path
