@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := .venv/bin/flask --app wsgi
 DATABASE ?= sqlite
 
-.PHONY: run test lint bench system-deps translations clean-venv
+.PHONY: run test lint bench system-deps translations messages clean-venv
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -32,18 +32,24 @@ run: system-deps translations
 	@echo "Gridwork on http://127.0.0.1:$(PORT)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The suite on SQLite; then on PostgreSQL too when TEST_DATABASE_URL is set.
+# The suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set; both run even when
+# the first fails (a SQLite failure must not hide how PostgreSQL fares), and the end says which.
 test: .venv/.dev translations
 	@bash scripts/system-deps.sh test
-	$(PY) -m pytest $(PYTEST_ARGS)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  GRIDWORK_TEST_DATABASE=postgres $(PY) -m pytest $(PYTEST_ARGS); \
-	fi
+	@sqlite=failed; postgres="not run (TEST_DATABASE_URL is unset)"; \
+	echo "== SQLite"; \
+	GRIDWORK_TEST_DATABASE=sqlite $(PY) -m pytest $(PYTEST_ARGS) && sqlite=passed; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== PostgreSQL ($$(sed -E 's#//([^:/@]*):[^@]*@#//\1:***@#' <<<"$$TEST_DATABASE_URL"))"; \
+	  postgres=failed; \
+	  GRIDWORK_TEST_DATABASE=postgres $(PY) -m pytest $(PYTEST_ARGS) && postgres=passed; \
+	fi; \
+	echo "== SQLite: $$sqlite, PostgreSQL: $$postgres"; \
+	[ "$$sqlite" = passed ] && [ "$$postgres" != failed ]
 
 lint: .venv/.dev
 	.venv/bin/ruff check .
-	.venv/bin/ruff format --check . || true
+	.venv/bin/ruff format --check .
 
 # Benchmarks print one JSON line per figure; DATABASE=postgres runs them on PostgreSQL.
 bench: .venv/.dev translations system-deps

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -28,7 +29,6 @@ if not CHROMIUM.exists():
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/gridwork-shots")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -112,12 +112,19 @@ def visits_of(app, household_id: int) -> int:
         )
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+@pytest.fixture(scope="session")
+def shoot(tmp_path_factory) -> Callable[..., None]:
+    """Save full-page screenshots in this run's own temporary folder (the latest run's:
+    /tmp/pytest-of-$USER/pytest-current/shots0/), so concurrent runs never overwrite each other."""
+    folder = tmp_path_factory.mktemp("shots")
+
+    def save(page, name: str) -> None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    return save
 
 
-def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app):
+def test_visit_from_micro_grid_updates_row_in_place(phone, tree, app, shoot):
     """Tapping 已走访 on a household row updates that row and logs exactly one visit."""
     phone.goto(f"/grids/{tree.micro_a.id}")
     row = phone.locator(f"#h{tree.household_a.id}")
@@ -150,7 +157,9 @@ def test_phone_in_another_time_zone_files_visit_at_china_time(chromium, live_ser
     assert abs(visited_at - now()) < timedelta(minutes=2)
 
 
-def test_worker_opens_today_and_records_a_follow_up(chromium, live_server, tree, app, morning):
+def test_worker_opens_today_and_records_a_follow_up(
+    chromium, live_server, tree, app, morning, shoot
+):
     """Signed in, the worker lands on today, where the morning follow-up is due; a tap on it,
     the temperature, one tap to save: the slot shows done, and one follow-up is recorded."""
     context = phone_context(chromium, live_server)
@@ -180,7 +189,7 @@ def test_worker_opens_today_and_records_a_follow_up(chromium, live_server, tree,
     assert [float(t) for t in temperatures] == [36.6]
 
 
-def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app):
+def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app, shoot):
     """Tapping the phone method on the household page logs one visit shown in the history."""
     phone.goto(f"/households/{tree.household_a.id}")
     button = phone.locator("form.visit button[value=phone]")
@@ -193,7 +202,7 @@ def test_phone_visit_on_household_page_shows_in_timeline(phone, tree, app):
     assert visits_of(app, tree.household_a.id) == 1
 
 
-def test_colour_change_on_household_page(phone, tree, app):
+def test_colour_change_on_household_page(phone, tree, app, shoot):
     """Choosing red with a reason saves the colour and the card shows it."""
     phone.goto(f"/households/{tree.household_a.id}")
     form = phone.locator("form[action*='statuses/household']")
@@ -210,7 +219,7 @@ def test_colour_change_on_household_page(phone, tree, app):
         assert db.session.get(Household, tree.household_a.id).status == "red"
 
 
-def test_visit_tapped_twice_offline_arrives_once(phone, tree, app):
+def test_visit_tapped_twice_offline_arrives_once(phone, tree, app, shoot):
     """Two taps without signal wait in the outbox, and one visit arrives once back online."""
     phone.goto(f"/grids/{tree.micro_a.id}")
     row = phone.locator(f"#h{tree.household_a.id}")
@@ -287,3 +296,19 @@ def test_visit_form_posts_without_javascript(chromium, live_server, tree, app):
     expect(page.locator(f"#h{tree.household_a.id} .meta")).to_contain_text(TIME)
     context.close()
     assert visits_of(app, tree.household_a.id) == 1
+
+
+@pytest.mark.parametrize("path", ["/login", "/login?next=/today/"])
+def test_language_link_comes_back_to_the_same_address(chromium, live_server, path):
+    """The sign-in page's English link carries its address, with a `?` only before a query."""
+    context = phone_context(chromium, live_server)
+    page = context.new_page()
+    page.goto(path)
+    link = page.locator("header a.lang")
+    href = link.get_attribute("href")
+    link.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    url = page.url
+    context.close()
+    assert parse_qs(urlsplit(href).query)["next"] == [path]
+    assert url == live_server + path
