@@ -4,20 +4,86 @@ import re
 
 from sqlalchemy import func, select
 
+from webapp.demo import DEMO_PHONES, PASSWORD
 from webapp.extensions import db
 from webapp.identity import is_valid_id_number
-from webapp.models import Grid, Household, Resident, Worker
+from webapp.models import (
+    Errand,
+    FollowUp,
+    Grid,
+    Household,
+    Observation,
+    Resident,
+    StatusChange,
+    Worker,
+)
 from webapp.models.grid import segment
+from webapp.observations.rules import fever_reason, supplies_errand, under_observation_reason
+
+
+def sign_in_rows(output: str) -> list[str]:
+    """The lines of the command's output that show a phone number."""
+    return [line for line in output.splitlines() if re.search(r"\b1[3-9]\d{9}\b", line)]
 
 
 def test_small_demo_loads_and_prints_sign_ins(app):
     """The command loads one township and prints a table of four demo sign-ins."""
     result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
     assert result.exit_code == 0, result.output
-    rows = [line for line in result.output.splitlines() if re.search(r"\b1[3-9]\d{9}\b", line)]
+    rows = sign_in_rows(result.output)
     assert [row.split()[0] for row in rows] == ["admin", "supervisor", "supervisor", "worker"]
+    assert all(row.split()[-1] == PASSWORD for row in rows)
+
+
+def test_second_run_changes_nothing_and_prints_the_same_sign_ins(app):
+    """Run again (as `make run` does on every start), it loads nothing and shows the way in."""
+    first = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
     again = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
     assert again.exit_code == 0 and "already" in again.output
+    assert sign_in_rows(again.output) == sign_in_rows(first.output)
+
+
+def test_sign_ins_leave_out_accounts_the_demo_password_does_not_open(app):
+    """A demo account whose password was changed, or that was deactivated, is not printed."""
+    app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    with app.app_context():
+        admin, supervisor = (
+            db.session.scalar(select(Worker).where(Worker.phone == phone))
+            for phone in DEMO_PHONES[:2]
+        )
+        admin.set_password("another-pass")
+        supervisor.active = False
+        db.session.commit()
+    again = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    assert [row.split()[2] for row in sign_in_rows(again.output)] == list(DEMO_PHONES[2:])
+
+
+def test_database_with_a_tree_of_its_own_shows_no_demo_sign_ins(app, tree):
+    """A database with its own tree is left alone, and its accounts are not shown."""
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    assert result.exit_code == 0 and "already" in result.output
+    assert "no demo sign-ins" in result.output and not sign_in_rows(result.output)
+
+
+def test_demo_writes_the_texts_of_the_app_rules(app):
+    """Colour raises made by a rule and errands read as the app's rules write them."""
+    app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    with app.app_context():
+        by_rule = set(
+            db.session.scalars(select(StatusChange.reason).where(StatusChange.worker_id.is_(None)))
+        )
+        observed = select(Resident.name).join(Observation, Observation.resident_id == Resident.id)
+        follow_ups = observed.add_columns(FollowUp.temperature, FollowUp.symptoms).join(
+            FollowUp, FollowUp.observation_id == Observation.id
+        )
+        expected = {under_observation_reason(name) for name in db.session.scalars(observed)}
+        expected |= {fever_reason(*row) for row in db.session.execute(follow_ups)}
+        assert by_rule and by_rule <= expected
+        errands = set(db.session.scalars(select(Errand.description)))
+        supplies = db.session.scalars(
+            select(FollowUp.supplies).where(FollowUp.supplies.is_not(None))
+        )
+        assert errands and errands == {supplies_errand(what) for what in supplies}
 
 
 def test_demo_data_is_consistent(app):

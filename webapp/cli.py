@@ -66,16 +66,22 @@ def create_admin(phone: str, name: str, password: str) -> None:
 @click.option("--scale", type=click.Choice(["small", "zone"]), default="small", show_default=True)
 def demo_data(scale: str) -> None:
     """Load a demo district (small: one township; zone: the seed's whole zone)."""
-    from .demo import load_demo
+    from .demo import load_demo, sign_ins
 
     started = time.monotonic()
-    sign_ins = load_demo(scale, echo=click.echo)
-    if sign_ins is None:
+    if load_demo(scale, echo=click.echo) is None:
         click.echo("Demo data is already loaded; nothing changed.")
+    else:
+        click.echo(f"Loaded in {time.monotonic() - started:.1f} s.")
+    # Every run, not only the first: `make run` loads the demo each time it starts, and whoever
+    # runs it again still needs to know how to sign in.
+    accounts = sign_ins()
+    if not accounts:
+        click.echo("This database has no demo sign-ins.")
         return
-    click.echo(f"Loaded in {time.monotonic() - started:.1f} s. Demo sign-ins:")
+    click.echo("Demo sign-ins:")
     rows = [("role", "scope", "phone", "password")]
-    rows += [(s.role, s.scope, s.phone, s.password) for s in sign_ins]
+    rows += [(s.role, s.scope, s.phone, s.password) for s in accounts]
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = zip(row, widths, strict=True)

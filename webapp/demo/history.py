@@ -1,16 +1,18 @@
 """A month of demo field work at the seed's rates: visits, colour history, home observation with
 its twice-daily follow-ups, and the errands those made.
 
-The seed's first month (DESIGN.md): 39,456 households visited for 94,803 person-times, and
-24,879 follow-up person-times of home-observation subjects, for a zone of 200,000 households;
-a smaller demo gets the same rates in proportion, with a floor so that every page still has
+The seed's first month: 39,456 households visited for 94,803 person-times, and 24,879
+follow-up person-times of home-observation subjects, for a zone of 200,000 households; a
+smaller demo gets the same rates in proportion, with a floor so that every page still has
 something to show. The month is the 30 calendar days up to `now`, today included; the demo
 history has nothing before it.
 
-It runs after demo.py has written the tree, the workers and the households: it reads back
-what it needs, plans each household's month in memory with its own seeded Random, and writes
-the rows with Core executemany inserts and explicit ids, like the rest of the demo. Every
-story ends where demo.py left the household: its colour, its returnee's return date.
+It runs after the tree, the workers and the households are written: it reads back what it
+needs, plans each household's month in memory with a Random of its own, and writes the rows
+in bulk with explicit ids, like the rest of the demo. Every story ends where people.py left
+the household: its colour, its returnee's return date. The texts and colours that the app's
+rules would write (an observation's start, a fever, an errand) are the rules' own; what a
+worker types stays the demo's prose.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import func, select, update
 
-from .extensions import db
-from .models import (
+from ..extensions import db
+from ..models import (
+    SYMPTOMS,
     Errand,
     FollowUp,
     Grid,
@@ -37,10 +40,12 @@ from .models import (
     Visit,
     Worker,
 )
-from .models.grid import MICRO_LEVEL
+from ..models.fieldwork import observation_current, observation_end
+from ..models.grid import MICRO_LEVEL
+from ..observations.rules import fever_reason, supplies_errand, under_observation_reason
+from ..observations.slots import begun, slot_state, slots
+from . import bulk
 
-SEED = 2020
-BATCH = 10_000
 DAYS = 30
 WORK_HOURS = (8, 20)  # visits and colour changes happen in daytime
 
@@ -67,13 +72,6 @@ METHODS = (("door", 0.80), ("phone", 0.90), ("wechat", 0.97), ("neighbour", 1.0)
 EXTRA_WEIGHT = {"red": 6.0, "orange": 3.0, "yellow": 1.0, "light_yellow": 0.3, "green": 0.04}
 CHANGED_GREEN_WEIGHT = 0.3
 
-SYMPTOM_NAMES = {
-    "cough": "咳嗽",
-    "sore_throat": "咽痛",
-    "fatigue": "乏力",
-    "short_breath": "气促",
-    "diarrhoea": "腹泻",
-}
 SUPPLIES = (
     "米、油",
     "蔬菜、鸡蛋",
@@ -102,7 +100,6 @@ VISIT_NOTES = (
 class _Person:
     id: int
     name: str
-    tags: list[str]
     place: str  # where they came back from, short: 温州
     returned: date
 
@@ -126,6 +123,9 @@ class _Obs:
     fever: dict | None = None
     id: int = 0
 
+    def current_on(self, day: date) -> bool:
+        return observation_current(self.start, self.planned_end, self.released_on, day)
+
 
 @dataclass(slots=True)
 class _Home:
@@ -143,9 +143,9 @@ class _Home:
     worker: int = 0
 
 
-def load_history(now: datetime, echo: Callable[[str], None] = print) -> dict[str, int]:
-    """Write the month of field work up to `now`; returns the figures it made."""
-    return _History(now, echo).run()
+def load_history(now: datetime, rng: random.Random, echo: Callable[[str], None]) -> None:
+    """Write the month of field work up to `now`, drawing from `rng`."""
+    _History(now, rng, echo).run()
 
 
 def _place(origin: str | None) -> str:
@@ -156,18 +156,20 @@ def _place(origin: str | None) -> str:
 
 
 class _History:
-    def __init__(self, now: datetime, echo: Callable[[str], None]) -> None:
+    def __init__(self, now: datetime, rng: random.Random, echo: Callable[[str], None]) -> None:
         self.now = now
         self.today = now.date()
         self.first_day = self.today - timedelta(days=DAYS - 1)
         self.echo = echo
-        self.rng = random.Random(SEED)
+        self.rng = rng
         config = current_app.config
-        self.slots: dict[str, tuple[int, int]] = config.get(
-            "FOLLOW_UP_SLOTS", {"am": (6, 12), "pm": (12, 20)}
-        )
-        self.obs_days: int = config.get("OBSERVATION_DAYS", 14)
-        self.fever_at: float = config.get("FEVER_TEMPERATURE", 37.3)
+        self.slots = slots()
+        self.obs_days: int = config["OBSERVATION_DAYS"]
+        self.fever_at: float = config["FEVER_TEMPERATURE"]
+        # The colours the app gives a returnee, an observation and a fever.
+        self.returnee_status: str = config["RETURNEE_STATUS"]
+        self.observation_status: str = config["OBSERVATION_STATUS"]
+        self.fever_status: str = config["FEVER_RAISES_TO"]
         # Working seconds of each day of the month up to now, to draw visit times evenly.
         self.span_starts: list[datetime] = []
         self.span_cum: list[float] = [0.0]
@@ -181,15 +183,6 @@ class _History:
             day += timedelta(days=1)
 
     # --- helpers -----------------------------------------------------------------------------
-
-    def insert(self, model: type[db.Model], rows: list[dict]) -> None:
-        table: Table = model.__table__
-        for start in range(0, len(rows), BATCH):
-            db.session.execute(insert(table), rows[start : start + BATCH])
-        db.session.commit()
-
-    def next_id(self, model: type[db.Model]) -> int:
-        return (db.session.execute(select(func.max(model.id))).scalar() or 0) + 1
 
     def count(self, zone: int, minimum: int = 0) -> int:
         """`zone` scaled to this demo's households, at least `minimum` on a small demo."""
@@ -241,15 +234,13 @@ class _History:
 
     # --- the run -----------------------------------------------------------------------------
 
-    def run(self) -> dict[str, int]:
+    def run(self) -> None:
         self.read()
         self.plan_stories()
         self.place_changes()
-        follow_ups = self.make_follow_ups()
-        figures = self.write_observations(follow_ups)
-        figures.update(self.write_changes())
-        figures.update(self.make_visits())
-        return figures
+        self.write_observations(self.make_follow_ups())
+        self.write_changes()
+        self.write_visits()
 
     def read(self) -> None:
         session = db.session
@@ -283,7 +274,6 @@ class _History:
                 Resident.id,
                 Resident.household_id,
                 Resident.name,
-                Resident.tags,
                 Resident.origin,
                 Resident.return_date,
             )
@@ -291,11 +281,8 @@ class _History:
             .order_by(Resident.id)
         )
         returnees = {}
-        for rid, hid, name, tags, origin, returned in people:
-            returnees.setdefault(
-                hid, _Person(rid, name, list(tags or []), _place(origin), returned)
-            )
-        self.people = returnees
+        for rid, hid, name, origin, returned in people:
+            returnees.setdefault(hid, _Person(rid, name, _place(origin), returned))
         # Households with a returnee or a colour: the ones with a story to tell.
         self.homes: dict[int, _Home] = {}
         for hid, grid, status, members in self.households:
@@ -390,23 +377,18 @@ class _History:
             came = f"外地返回（{person.place}）"
             day = person.returned + timedelta(days=3)
             day = max(day, self.later(person.returned, 14))
+            on_return = self.returnee_status
+            why = "健康监测无异常，核酸检测阴性，恢复绿色"
             home.plan = [
-                (person.returned, "green", "light_yellow", True, came, None),
-                (
-                    day,
-                    "light_yellow",
-                    "green",
-                    True,
-                    "健康监测无异常，核酸检测阴性，恢复绿色",
-                    None,
-                ),
+                (person.returned, "green", on_return, True, came, None),
+                (day, on_return, "green", True, why, None),
             ]
         elif status != "green":
             self.plan_plain(home)
 
     def plan_observed(self, home: _Home) -> None:
         rng, person, status, story = self.rng, home.person, home.status, home.story
-        back, today = person.returned, self.today
+        back, today, observed = person.returned, self.today, self.observation_status
         came = f"外地返回（{person.place}）"
         start = back
         if story == "observed" and (today - back).days > 1 and rng.random() < 0.3:
@@ -422,15 +404,16 @@ class _History:
                 (start, "green", "orange", True, f"{came}，密切接触者，居家医学观察", "start")
             )
         else:
-            # Starting an observation raises the household to yellow by rule (no worker).
+            # Starting an observation raises the household by rule (no worker), as the app does.
             if start > back or rng.random() < 0.3:
-                plan.append((back, "green", "light_yellow", True, came, None))
+                plan.append((back, "green", self.returnee_status, True, came, None))
             was = plan[-1][2] if plan else "green"
-            plan.append((start, was, "yellow", False, f"{person.name} 居家观察", "start"))
+            raised = (start, was, observed, False, under_observation_reason(person.name), "start")
+            plan.append(raised)
             if status == "orange":
                 day = today if in_today else self.later(start, 4)
                 plan.append(
-                    (day, "yellow", "orange", True, "经流调判定为密切接触者，升为橙色", None)
+                    (day, observed, "orange", True, "经流调判定为密切接触者，升为橙色", None)
                 )
         if story == "extended":
             obs.extend_on = start + timedelta(days=rng.randint(self.obs_days - 2, self.obs_days))
@@ -440,17 +423,19 @@ class _History:
             obs.released_on = start + timedelta(days=rng.randint(7, 12))
             obs.release_reason = "两次核酸检测阴性，经评估提前解除观察"
         if story == "ended" and status == "green":
+            # Lowered on the first day it is no longer under observation.
+            day = observation_end(obs.planned_end, obs.released_on)
             if obs.released_on is None:
-                day, why = obs.planned_end + timedelta(days=1), "居家观察期满，解除观察，恢复绿色"
+                why, mark = "居家观察期满，解除观察，恢复绿色", None
             else:
-                day, why = obs.released_on, "核酸检测阴性，提前解除观察，恢复绿色"
-            plan.append((day, "yellow", "green", True, why, "release" if obs.released_on else None))
+                why, mark = "核酸检测阴性，提前解除观察，恢复绿色", "release"
+            plan.append((day, observed, "green", True, why, mark))
         elif obs.released_on is not None:
             plan.append((obs.released_on, "", "", False, "", "release"))
         if story == "fever":
             lowered = start + timedelta(days=rng.randint(2, 3))
             why = "连续3天体温正常，降为浅黄，继续居家观察"
-            plan.append((lowered, "yellow", "light_yellow", True, why, "calm"))
+            plan.append((lowered, observed, "light_yellow", True, why, "calm"))
             day = lowered + timedelta(days=rng.randint(1, (today - lowered).days - 1))
             obs.fever_slot = (day, rng.choice(list(self.slots)))
 
@@ -481,27 +466,27 @@ class _History:
     def plan_plain(self, home: _Home) -> None:
         """No observation: the colour came with the return, or a few days after it."""
         rng, person, status = self.rng, home.person, home.status
-        back, place = person.returned, person.place
+        back, place, on_return = person.returned, person.place, self.returnee_status
         came = f"外地返回（{place}）"
         in_today = home.id in self.today_ids
         two_steps = in_today or rng.random() < 0.5
         plan = home.plan
         if status == "light_yellow":
-            plan.append((back, "green", "light_yellow", True, came, None))
+            plan.append((back, "green", on_return, True, came, None))
         elif status == "yellow":
             if two_steps:
-                plan.append((back, "green", "light_yellow", True, came, None))
+                plan.append((back, "green", on_return, True, came, None))
                 why = f"来自疫情风险地区（{place}），居家健康监测"
-                plan.append((self.later(back, 3), "light_yellow", "yellow", True, why, None))
+                plan.append((self.later(back, 3), on_return, "yellow", True, why, None))
             else:
                 why = f"从疫情风险地区（{place}）返回，居家健康监测"
                 plan.append((back, "green", "yellow", True, why, None))
         elif status == "orange":
             if two_steps:
-                plan.append((back, "green", "light_yellow", True, came, None))
+                plan.append((back, "green", on_return, True, came, None))
                 day = self.today if in_today else self.later(back, 5)
                 why = "经流调判定为密切接触者，集中隔离医学观察"
-                plan.append((day, "light_yellow", "orange", True, why, None))
+                plan.append((day, on_return, "orange", True, why, None))
             else:
                 why = f"{came}，密切接触者，集中隔离医学观察"
                 plan.append((back, "green", "orange", True, why, None))
@@ -552,7 +537,7 @@ class _History:
             temperature = round(rng.uniform(self.fever_at + (0.2 if forced else 0), 38.6), 1)
             symptoms = []
             if rng.random() < 0.5:
-                symptoms = rng.sample(list(SYMPTOM_NAMES), rng.randint(1, 2))
+                symptoms = rng.sample(list(SYMPTOMS), rng.randint(1, 2))
             return max(temperature, self.fever_at), symptoms
         return min(max(round(rng.gauss(36.5, 0.25), 1), 36.0), 37.2), []
 
@@ -564,17 +549,17 @@ class _History:
             obs = home.obs
             if obs is None:
                 continue
-            last = obs.released_on - timedelta(days=1) if obs.released_on else obs.planned_end
             day = obs.start
-            while day <= min(last, today):
+            while day <= today and obs.current_on(day):
                 for slot, (first, after_last) in self.slots.items():
+                    state = slot_state(day, slot, now)
                     begin = datetime.combine(day, time(first))
                     end = datetime.combine(day, time(after_last))
-                    if end <= obs.created_at or begin >= now:
-                        continue  # the observation had not begun, or the slot has not
+                    if state == "later" or end <= obs.created_at:
+                        continue  # the slot has not begun, or the observation had not
                     forced = obs.fever_slot == (day, slot)
                     lo = max(begin, obs.created_at + timedelta(minutes=1))
-                    if end <= now:
+                    if state == "overdue":
                         if not forced and rng.random() < MISSED_SLOT:
                             continue
                         hi = end - timedelta(seconds=1)
@@ -606,19 +591,11 @@ class _History:
             self.leave_some_open(rows)
         return rows
 
-    def current(self, obs: _Obs, day: date) -> bool:
-        return obs.start <= day <= obs.planned_end and (
-            obs.released_on is None or obs.released_on > day
-        )
-
     def leave_some_open(self, rows: list[dict]) -> None:
         """A small demo still shows an overdue and a due slot today, when the hour allows."""
         today, now = self.today, self.now
-        observed = {id(h.obs) for h in self.homes.values() if h.obs and self.current(h.obs, today)}
-        for slot, (first, _end) in self.slots.items():
-            begin = datetime.combine(today, time(first))
-            if begin > now:
-                continue
+        observed = {id(h.obs) for h in self.homes.values() if h.obs and h.obs.current_on(today)}
+        for slot in begun(today, now):
             done = [
                 r
                 for r in rows
@@ -632,7 +609,7 @@ class _History:
         rng, now = self.rng, self.now
         keep_open: set[int] = set()
         if self.small:  # a couple of fresh ones still open
-            fresh = [r for r in follow_ups if self.current(r["obs"], self.today)][-2:]
+            fresh = [r for r in follow_ups if r["obs"].current_on(self.today)][-2:]
             for row in fresh:
                 row["supplies"] = row["supplies"] or rng.choice(SUPPLIES)
                 keep_open.add(row["id"])
@@ -654,7 +631,7 @@ class _History:
                     "household_id": row["home"].id,
                     "grid_id": row["grid_id"],
                     "follow_up_id": row["id"],
-                    "description": f"帮忙购置生活必需品：{row['supplies']}",
+                    "description": supplies_errand(row["supplies"]),
                     "created_at": at,
                     "created_by_id": row["worker_id"],
                     "done_at": done_at,
@@ -663,12 +640,12 @@ class _History:
             )
         return errands
 
-    def write_observations(self, follow_ups: list[dict]) -> dict[str, int]:
+    def write_observations(self, follow_ups: list[dict]) -> None:
         observed = sorted(
             (h for h in self.homes.values() if h.obs is not None),
             key=lambda h: (h.obs.created_at, h.id),
         )
-        obs_id = self.next_id(Observation)
+        obs_id = bulk.next_id(Observation)
         rows, events = [], []
         for n, home in enumerate(observed, obs_id):
             obs = home.obs
@@ -699,10 +676,10 @@ class _History:
                 events.append(
                     (obs.released_at, n, worker, "release", obs.release_reason, obs.planned_end)
                 )
-        self.insert(Observation, rows)
+        bulk.insert(Observation, rows)
         events.sort()
-        event_id = self.next_id(ObservationEvent)
-        self.insert(
+        event_id = bulk.next_id(ObservationEvent)
+        bulk.insert(
             ObservationEvent,
             [
                 {
@@ -719,10 +696,10 @@ class _History:
         )
 
         follow_ups.sort(key=lambda r: (r["recorded_at"], r["obs"].id, r["slot"]))
-        for n, row in enumerate(follow_ups, self.next_id(FollowUp)):
+        for n, row in enumerate(follow_ups, bulk.next_id(FollowUp)):
             row["id"] = n
         errands = self.errand_rows(follow_ups)
-        self.insert(
+        bulk.insert(
             FollowUp,
             [
                 {
@@ -742,14 +719,12 @@ class _History:
             ],
         )
         errands.sort(key=lambda e: (e["created_at"], e["follow_up_id"]))
-        for n, errand in enumerate(errands, self.next_id(Errand)):
+        for n, errand in enumerate(errands, bulk.next_id(Errand)):
             errand["id"] = n
             errand["client_key"] = f"demo-e-{n}"
-        self.insert(Errand, errands)
+        bulk.insert(Errand, errands)
 
-        today = self.today
-        current = [h.obs for h in observed if self.current(h.obs, today)]
-        in_month = sum(1 for r in follow_ups if r["slot_date"] >= self.first_day)
+        current = [h.obs for h in observed if h.obs.current_on(self.today)]
         open_errands = sum(1 for e in errands if e["done_at"] is None)
         due, overdue = self.today_slots(current, follow_ups)
         self.echo(
@@ -758,45 +733,32 @@ class _History:
             f"follow-ups {len(follow_ups):,}, errands {len(errands):,} ({open_errands:,} open); "
             f"today {due:,} slots due, {overdue:,} overdue"
         )
-        return {
-            "observations": len(rows),
-            "current_observations": len(current),
-            "observation_households": len({r["household_id"] for r in rows}),
-            "follow_ups": in_month,
-            "errands": len(errands),
-            "errands_open": open_errands,
-            "slots_due": due,
-            "slots_overdue": overdue,
-        }
 
     def today_slots(self, current: list[_Obs], follow_ups: list[dict]) -> tuple[int, int]:
-        today, now = self.today, self.now
+        """Today's slots of the current observations left unrecorded: (due, overdue)."""
+        today = self.today
         done = {(r["obs"].id, r["slot"]) for r in follow_ups if r["slot_date"] == today}
-        due = overdue = 0
-        for slot, (first, after_last) in self.slots.items():
-            if now.hour >= after_last:
-                overdue += sum(1 for o in current if (o.id, slot) not in done)
-            elif now.hour >= first:
-                due += sum(1 for o in current if (o.id, slot) not in done)
-        return due, overdue
+        state = {slot: slot_state(today, slot, self.now) for slot in self.slots}
+        left = [state[slot] for o in current for slot in self.slots if (o.id, slot) not in done]
+        return left.count("due"), left.count("overdue")
 
     # --- colour history ----------------------------------------------------------------------
 
-    def write_changes(self) -> dict[str, int]:
+    def write_changes(self) -> None:
         changes = []
         for home in self.homes.values():
             if home.obs is not None and home.obs.fever is not None:
+                # The rule's raise, as a follow-up with a fever makes it (no worker).
                 fever = home.obs.fever
-                signs = [f"{fever['temperature']:.1f}°C"]
-                signs += [SYMPTOM_NAMES[s] for s in fever["symptoms"]]
-                reason = f"{home.person.name} 随访：{'、'.join(signs)}"
-                home.changes.append((fever["recorded_at"], "light_yellow", "yellow", False, reason))
+                reason = fever_reason(home.person.name, fever["temperature"], fever["symptoms"])
+                raised = (fever["recorded_at"], "light_yellow", self.fever_status, False, reason)
+                home.changes.append(raised)
             for k, (at, old, new, by_worker, reason) in enumerate(home.changes):
                 worker = self.someone(home) if by_worker else None
                 changes.append((at, home.id, k, home.grid, old, new, worker, reason))
         changes.sort()
-        first = self.next_id(StatusChange)
-        self.insert(
+        first = bulk.next_id(StatusChange)
+        bulk.insert(
             StatusChange,
             [
                 {
@@ -822,11 +784,10 @@ class _History:
             f"status changes {len(changes):,} ({households:,} households, "
             f"{raised_today} raised to red or orange today)"
         )
-        return {"status_changes": len(changes), "raised_today": raised_today}
 
     # --- visits ------------------------------------------------------------------------------
 
-    def make_visits(self) -> dict[str, int]:
+    def write_visits(self) -> None:
         rng, scale = self.rng, self.scale
         homes = self.homes
         # Every household with a colour story is visited; green ones fill up the seed's count.
@@ -907,13 +868,13 @@ class _History:
 
         visits.sort(key=lambda v: (v["visited_at"], v["household_id"]))
         last: dict[int, datetime] = {}
-        first = self.next_id(Visit)
+        first = bulk.next_id(Visit)
         for n, visit in enumerate(visits, first):
             visit["id"] = n
             visit["client_key"] = f"demo-v-{n}"
             del visit["members"], visit["copies"]
             last[visit["household_id"]] = visit["visited_at"]
-        self.insert(Visit, visits)
+        bulk.insert(Visit, visits)
         # One statement, not 40,000: a household's last visit is the latest of its visits.
         table, visit = Household.__table__, Visit.__table__
         latest = (
@@ -933,12 +894,6 @@ class _History:
             f"visits {len(visits):,} to {len(last):,} households, {persons:,} person-times "
             f"({flagged} possible duplicates)"
         )
-        return {
-            "visits": len(visits),
-            "households_visited": len(last),
-            "person_times": persons,
-            "possible_duplicates": flagged,
-        }
 
     def count_persons(self, visits: list[dict], target: int) -> None:
         """Persons seen: the whole household or part of it, summing to the seed's person-times.

@@ -1,0 +1,68 @@
+"""Demo data: the seed's whole development zone, or one township of it, loaded in bulk.
+
+Everything comes from Randoms seeded with SEED, so two loads at the same moment give the same
+data: the tree (tree.py), then its workers and households (people.py) from one Random, then a
+month of field work up to now (history.py) from a second one, which the draws before it do not
+shift.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..models import Grid, Worker
+from . import bulk
+from .history import load_history
+from .people import DEMO_PHONES, PASSWORD, People
+from .scales import SCALES
+from .tree import build_tree
+
+SEED = 2020
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    """One demo account to print: who it is, where it works, how to sign in."""
+
+    role: str
+    scope: str
+    phone: str
+    password: str
+
+
+def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignIn] | None:
+    """Load the demo zone or township into an empty database; None if grids already exist."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown demo scale {scale!r}: use one of {', '.join(SCALES)}")
+    if db.session.execute(select(Grid.id).limit(1)).first() is not None:
+        return None
+    now = clock.now()
+    created = (now - timedelta(days=120)).replace(hour=9, minute=0, second=0)
+    rng = random.Random(SEED)
+    tree = build_tree(SCALES[scale], rng, created, echo)
+    People(tree, SCALES[scale], rng, now, created, echo).load()
+    load_history(now, random.Random(SEED), echo)
+    bulk.reset_sequences()
+    return sign_ins()
+
+
+def sign_ins() -> list[DemoSignIn]:
+    """The demo accounts that sign in with the demo password, in the order of DEMO_PHONES."""
+    workers = db.session.scalars(
+        select(Worker).where(Worker.phone.in_(DEMO_PHONES), Worker.active)
+    ).all()
+    # Printed on every run: a phone given to someone else since, or a password changed, must
+    # not be shown as a way in.
+    found = {
+        w.phone: DemoSignIn(w.role, w.scope.name, w.phone, PASSWORD)
+        for w in workers
+        if w.check_password(PASSWORD)
+    }
+    return [found[phone] for phone in DEMO_PHONES if phone in found]
