@@ -94,6 +94,14 @@ def test_progress_moves_and_the_bar_becomes_a_download_link(tree, login_as, app)
     assert "filename*=UTF-8''%E7%BB%93%E6%9E%9C.txt" in download.headers["Content-Disposition"]
 
 
+def test_the_progress_page_is_headed_by_its_kind_title(tree, login_as, app):
+    """Every job kind is registered with a title, which heads its progress page."""
+    assert jobs.TITLES.keys() == jobs.KINDS.keys()
+    job_id = start(app, tree.supervisor_a.id)
+    page = login_as(tree.supervisor_a).get(f"/progress/{job_id}").get_data(as_text=True)
+    assert "<h1>Test steps</h1>" in page
+
+
 def test_job_survives_a_reload(tree, login_as, app):
     """A finished job is found again from a new session: the state is in the database."""
     job_id = start(app, tree.supervisor_a.id)

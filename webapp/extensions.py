@@ -34,9 +34,10 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-# The only views with a limit: the sign-in form and the public check of a card's QR code. Every
-# other request skips the limiter, which would otherwise work out the (empty) limits of each
-# one: 6 % of the instructions of a visit write. A view given a limit must be listed here.
+# The only views with a limit: the sign-in form and the public checks of printed codes
+# (webapp/codes.py; today a card's QR code). Every other request skips the limiter, which would
+# otherwise work out the (empty) limits of each one: 6 % of the instructions of a visit write.
+# A view given a limit must be listed here.
 RATE_LIMITED_ENDPOINTS = frozenset({"auth.login", "cards.verify"})
 
 

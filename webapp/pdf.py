@@ -1,4 +1,6 @@
-"""PDFs from HTML templates under templates/pdf/. The only module that imports WeasyPrint.
+"""The printing kit: PDFs from HTML templates under templates/pdf/, QR codes, and sheets of
+several items with crop marks (NUp, with templates/pdf/_nup.html). The only module that imports
+WeasyPrint.
 
 Chinese needs a CJK font on every machine, including a fresh server with none installed: the app
 ships a subset of Noto Sans CJK SC (webapp/fonts/, SIL OFL) and the templates load it with
@@ -12,13 +14,20 @@ is configured with PDF_STRICT_GLYPHS (the tests do).
 
 from __future__ import annotations
 
+import atexit
+import base64
+import gc
 import logging
+import struct
 import threading
+import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
+import segno
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -78,38 +87,51 @@ def fetcher() -> LocalOnlyFetcher:
     )
 
 
-def new_font_config() -> FontConfiguration:
-    """A FontConfiguration to share between the documents of a batch (the fonts load once)."""
-    return FontConfiguration()
+# Loading the two CJK fonts takes about 3 s, rendering a page a tenth of that: a process keeps
+# one FontConfiguration for all its PDFs (a batch of cards renders thousands). WeasyPrint's
+# objects are not meant to be used by two threads at once, so every PDF renders under the lock,
+# which also keeps each render's glyph watch (on WeasyPrint's one logger) to its own warnings.
+# One per process behind a lock rather than one per thread: rendering holds the GIL, so two
+# threads would not finish sooner side by side, while each would load the fonts again and keep
+# its own copy; one object is also easy to free before shutdown (_free_fonts). The cost: a PDF
+# asked for while a batch renders in-process waits for the part in hand (a few seconds).
+_fonts: FontConfiguration | None = None
+_fonts_lock = threading.Lock()
 
 
-_per_thread = threading.local()
+def _font_config() -> FontConfiguration:
+    # Called with _fonts_lock held.
+    global _fonts
+    if _fonts is None:
+        _fonts = FontConfiguration()
+        atexit.register(_free_fonts)
+    return _fonts
 
 
-def _thread_font_config() -> FontConfiguration:
-    # Loading the two CJK fonts takes about 3 s, rendering a page a tenth of that: keep one
-    # configuration per thread (WeasyPrint's is not meant to be shared across threads).
-    if getattr(_per_thread, "font_config", None) is None:
-        _per_thread.font_config = FontConfiguration()
-    return _per_thread.font_config
+def _free_fonts() -> None:
+    # Freed during interpreter shutdown, after cffi has torn down Pango, the FontConfiguration
+    # crashes the process (SIGSEGV, exit status 139); free it while everything still stands.
+    # Without the lock: a daemon thread still rendering would hang the exit, and it holds a
+    # reference of its own anyway.
+    global _fonts
+    _fonts = None
+    gc.collect()
 
 
-def write_pdf(
-    html: str,
-    target: str | Path | BinaryIO | None = None,
-    font_config: FontConfiguration | None = None,
-) -> bytes | None:
+def write_pdf(html: str, target: str | Path | BinaryIO | None = None) -> bytes | None:
     """Render `html` to a PDF (bytes, or written to `target`)."""
-    font_config = font_config or _thread_font_config()
-    fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
-    with _watch_glyphs():
+    with _fonts_lock, _watch_glyphs():
+        font_config = _font_config()
+        fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
         return document.write_pdf(target, stylesheets=[fonts_css], font_config=font_config)
 
 
-def render_pdf(template: str, target=None, font_config=None, **context) -> bytes | None:
+def render_pdf(
+    template: str, target: str | Path | BinaryIO | None = None, **context
+) -> bytes | None:
     """Render templates/pdf/<template> with `context` to a PDF."""
-    return write_pdf(render_template(f"pdf/{template}", **context), target, font_config)
+    return write_pdf(render_template(f"pdf/{template}", **context), target)
 
 
 def _font_faces() -> str:
@@ -120,3 +142,102 @@ def _font_faces() -> str:
             f'@font-face{{font-family:"Gridwork CJK";font-weight:{weight};src:url("{url}")}}'
         )
     return "".join(faces)
+
+
+def qr_png_data_uri(text: str) -> str:
+    """`text` as a QR code (error correction M): a data: URI of a tiny 8-bit greyscale PNG, one
+    pixel per module.
+
+    The template scales it up with image-rendering: pixelated (sharp modules, no blur). The
+    PNG is written by hand from segno's matrix because WeasyPrint embeds a greyscale PNG as
+    it is, while segno's palette PNG is decoded and re-encoded for every image: on 14,406
+    cards that is most of a minute.
+    """
+    qr = segno.make_qr(text, error="m")
+    rows = b"".join(b"\0" + bytes(0 if dark else 255 for dark in row) for row in qr.matrix)
+    size = len(qr.matrix)
+    png = b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)),
+            _png_chunk(b"IDAT", zlib.compress(rows, 9)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+A4 = (210.0, 297.0)  # mm
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the page, in millimetres from its top-left corner."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class NUp:
+    """Items of one size (cards, passes, stickers) `columns` across and `rows` down on each
+    page, butted together and centred, as on pre-cut stock; templates/pdf/_nup.html draws it.
+
+    A crop mark sits in the margin at both ends of every cut line, MARK_GAP short of the items
+    so that no mark shows on a cut item.
+    """
+
+    item_width: float  # mm
+    item_height: float
+    columns: int
+    rows: int
+    page: tuple[float, float] = A4
+
+    MARK_LENGTH = 5.0
+    MARK_GAP = 2.0
+    MARK_THICKNESS = 0.15
+
+    def __post_init__(self) -> None:
+        room = self.MARK_GAP + self.MARK_LENGTH
+        block = self.block
+        if min(block.left, block.top) < room:
+            raise ValueError(f"{self.columns} × {self.rows} items leave no room for crop marks")
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def block(self) -> Box:
+        """Where the block of items sits on the page."""
+        width, height = self.columns * self.item_width, self.rows * self.item_height
+        return Box((self.page[0] - width) / 2, (self.page[1] - height) / 2, width, height)
+
+    def cuts(self) -> tuple[list[float], list[float]]:
+        """The cut lines: x of the vertical ones, y of the horizontal ones."""
+        block = self.block
+        xs = [block.left + i * self.item_width for i in range(self.columns + 1)]
+        ys = [block.top + i * self.item_height for i in range(self.rows + 1)]
+        return xs, ys
+
+    def marks(self) -> list[Box]:
+        """The crop marks: above and below each vertical cut, left and right of each
+        horizontal one, centred on the line."""
+        block, gap, length = self.block, self.MARK_GAP, self.MARK_LENGTH
+        half = self.MARK_THICKNESS / 2
+        above, below = block.top - gap - length, block.top + block.height + gap
+        before, after = block.left - gap - length, block.left + block.width + gap
+        xs, ys = self.cuts()
+        vertical = [
+            Box(x - half, top, self.MARK_THICKNESS, length) for x in xs for top in (above, below)
+        ]
+        horizontal = [
+            Box(left, y - half, length, self.MARK_THICKNESS) for y in ys for left in (before, after)
+        ]
+        return vertical + horizontal

@@ -30,9 +30,9 @@ from ..clock import today
 from ..extensions import db
 from ..jobs import JobError, job_kind, results_dir
 from ..models import Card, Grid, Job
-from .issuing import issue_missing
 from .printing import CardFace, faces_for, render_sheets
 from .queries import Selection, valid_now
+from .rules import issue_missing
 
 # Parts waiting for the helper: one rendering, one ready, so it never waits for this process.
 HELPER_QUEUE = 2
@@ -174,6 +174,6 @@ def _start_helper() -> ProcessPoolExecutor:
 def _helper_init(instance_path: str, config: dict) -> None:
     # Photos are file URLs under the instance folder, which the PDF fetcher must allow.
     os.environ["GRIDWORK_INSTANCE"] = instance_path
-    from .. import create_app
+    from .. import create_app  # a job worker's boot, as in jobs.run
 
     create_app(config).app_context().push()

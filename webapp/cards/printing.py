@@ -6,27 +6,21 @@ batch can hand them to a helper process that renders while this one reads the ne
 
 from __future__ import annotations
 
-import atexit
-import base64
-import gc
-import struct
-import threading
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import segno
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from .. import pdf, photos
+from .. import codes, pdf, photos
 from ..extensions import db
 from ..models import Card, Grid, Worker
-from .chrome import chrome_path
-from .queries import display_serial, grid_path_names, held_positions, names_of_grids, root_name
+from .chrome import HEIGHT, WIDTH, chrome_path
+from .queries import grid_path_names, held_positions, names_of_grids, root_name
 
-SHEET = 10  # cards on an A4 sheet: 2 across, 5 down
+# Standard 10-up card stock: an A4 sheet of cards 2 across and 5 down.
+SHEET = pdf.NUp(WIDTH, HEIGHT, columns=2, rows=5)
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ def faces_for(card_ids: list[int]) -> list[CardFace]:
                     name=worker.name,
                     position=held_positions(worker),
                     grid_path=grid_path_names(grid, names),
-                    serial=display_serial(card.serial),
+                    serial=codes.display(card.serial),
                     valid_until=card.valid_until.isoformat(),
                     photo_url=photo.as_uri() if worker.photo_version and photo.is_file() else None,
                     verify_url=verify_url(card.serial),
@@ -80,76 +74,20 @@ def faces_for(card_ids: list[int]) -> list[CardFace]:
     return faces
 
 
-def qr_data_uri(url: str) -> str:
-    """The QR code as a data: URI of a tiny 8-bit greyscale PNG, one pixel per module.
-
-    The template scales it up with image-rendering: pixelated (sharp modules, no blur). The
-    PNG is written by hand from segno's matrix because WeasyPrint embeds a greyscale PNG as
-    it is, while segno's palette PNG is decoded and re-encoded for every card: on 14,406
-    cards that is most of a minute.
-    """
-    qr = segno.make_qr(url, error="m")
-    rows = b"".join(b"\0" + bytes(0 if dark else 255 for dark in row) for row in qr.matrix)
-    size = len(qr.matrix)
-    png = b"".join(
-        (
-            b"\x89PNG\r\n\x1a\n",
-            _png_chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)),
-            _png_chunk(b"IDAT", zlib.compress(rows, 9)),
-            _png_chunk(b"IEND", b""),
-        )
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-# Loading the two CJK fonts takes seconds; a process keeps one FontConfiguration for all its
-# PDFs. WeasyPrint objects are not meant to be shared between threads, hence the lock.
-_fonts = None
-_fonts_lock = threading.Lock()
-
-
-def _font_config():
-    global _fonts
-    if _fonts is None:
-        _fonts = pdf.new_font_config()
-        atexit.register(_forget_fonts)
-    return _fonts
-
-
-def _forget_fonts() -> None:
-    # Freed during interpreter shutdown, after cffi has torn down Pango, the FontConfiguration
-    # crashes the process (SIGSEGV, exit status 139); free it while everything still stands.
-    global _fonts
-    _fonts = None
-    gc.collect()
-
-
 def render_card(face: CardFace) -> bytes:
     """One card on one page of 85.6 × 54 mm."""
-    face = replace(face, qr=qr_data_uri(face.verify_url))
+    face = replace(face, qr=pdf.qr_png_data_uri(face.verify_url))
     chrome = chrome_path(face.issuer).as_uri()
-    with _fonts_lock, force_locale("zh"):
-        return pdf.render_pdf(
-            "card.html", None, _font_config(), cards=[face], chrome=chrome, title=face.name
-        )
+    with force_locale("zh"):
+        return pdf.render_pdf("card.html", cards=[face], chrome=chrome, title=face.name)
 
 
 def render_sheets(faces: list[CardFace], target: str | Path, title: str = "") -> int:
     """A4 sheets of ten cards written to `target`; returns the number of cards."""
-    faces = [replace(f, qr=qr_data_uri(f.verify_url)) for f in faces]
-    sheets = [faces[i : i + SHEET] for i in range(0, len(faces), SHEET)]
+    faces = [replace(f, qr=pdf.qr_png_data_uri(f.verify_url)) for f in faces]
     chrome = chrome_path(faces[0].issuer).as_uri()  # one issuer, the zone, for every face
-    with _fonts_lock, force_locale("zh"):
+    with force_locale("zh"):
         pdf.render_pdf(
-            "cards_sheet.html",
-            target,
-            _font_config(),
-            sheets=sheets,
-            chrome=chrome,
-            title=title,
+            "cards_sheet.html", target, layout=SHEET, cards=faces, chrome=chrome, title=title
         )
     return len(faces)

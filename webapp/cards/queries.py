@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,36 +10,21 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from .. import scope
+from .. import codes, scope
 from ..clock import today
 from ..extensions import db
-from ..models import Card, Grid, Job, Worker, in_subtree
+from ..models import Card, Grid, Worker, in_subtree
 from ..permissions import Can, roles_with
-
-# Crockford's base 32: no I, L, O or U, so a serial read out over the phone is unambiguous.
-SERIAL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SERIAL_LENGTH = 12
-_SERIAL_SHAPE = re.compile(f"^[{SERIAL_ALPHABET}]{{{SERIAL_LENGTH}}}$")
-_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 STATES = {
     "valid": _l("Valid"),
     "expired": _l("Expired"),
     "revoked": _l("Revoked"),
     # The public page's word for revoked and unknown alike.
-    "invalid": _l("Not valid"),
+    codes.INVALID: _l("Not valid"),
 }
-
-
-def normalize_serial(text: str) -> str | None:
-    """'k7q2-m9xd-3fab' → 'K7Q2M9XD3FAB'; None when it cannot be a serial."""
-    serial = re.sub(r"[\s-]", "", text).upper().translate(_LOOKALIKES)
-    return serial if _SERIAL_SHAPE.match(serial) else None
-
-
-def display_serial(serial: str) -> str:
-    """K7Q2M9XD3FAB → K7Q2-M9XD-3FAB, as printed on the card."""
-    return "-".join(serial[i : i + 4] for i in range(0, len(serial), 4))
+# The states the public page names; every other one, and an unknown serial, is "not valid".
+PUBLIC_STATES = ("valid", "expired")
 
 
 def valid_now():
@@ -85,34 +69,10 @@ def card_by_serial(serial: str) -> Card | None:
     )
 
 
-def public_state(card: Card | None, on: date) -> str:
-    """'valid', 'expired' or 'invalid' for the public page.
-
-    Revoked and unknown serials both answer 'invalid', so that the page tells nobody which
-    serials once existed; a deactivated worker's card is revoked in effect.
-    """
-    if card is None or not card.worker.active:
-        return "invalid"
-    state = card.state(on)
-    return "invalid" if state == "revoked" else state
-
-
 def listable_workers(worker_ids: list[int]) -> list[Worker]:
     """These workers with their grids, in the given order (the batch page's checklist)."""
     found = {w.id: w for w in db.session.scalars(select(Worker).where(Worker.id.in_(worker_ids)))}
     return [found[i] for i in worker_ids if i in found]
-
-
-def recent_jobs(user_id: int, kind: str, limit: int = 5) -> list[Job]:
-    """The user's latest jobs of a kind, to find a batch again after leaving its page."""
-    return list(
-        db.session.scalars(
-            select(Job)
-            .where(Job.created_by_id == user_id, Job.kind == kind)
-            .order_by(Job.created_at.desc())
-            .limit(limit)
-        )
-    )
 
 
 def held_positions(worker: Worker) -> str:
@@ -123,13 +83,16 @@ def held_positions(worker: Worker) -> str:
 def public_check(serial_text: str, on: date) -> dict:
     """What the public page may show for a scanned serial: the state and the serial; for a
     valid or expired card also the name (the template masks it), position and grid."""
-    serial = normalize_serial(serial_text)
-    card = card_by_serial(serial) if serial else None
-    state = public_state(card, on)
-    # An unknown serial shows what was scanned, exactly as a revoked one shows its serial.
-    facts = {"state": state, "serial": display_serial(serial) if serial else serial_text[:20]}
-    if state != "invalid":
-        worker = card.worker
+    answer = codes.check(
+        serial_text,
+        card_by_serial,
+        # A deactivated worker's card is revoked in effect.
+        lambda card: card.state(on) if card.worker.active else "revoked",
+        PUBLIC_STATES,
+    )
+    facts = {"state": answer.state, "serial": answer.shown}
+    if answer.record is not None:
+        worker = answer.record.worker
         names = names_of_grids(set(worker.scope.ancestor_ids))
         facts.update(
             name=worker.name,

@@ -11,7 +11,6 @@ from dataclasses import asdict
 from io import BytesIO
 
 from flask import (
-    current_app,
     flash,
     make_response,
     render_template,
@@ -23,28 +22,27 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import jobs, photos, scope
+from .. import codes, jobs, photos, scope
 from ..auth.guard import public
 from ..clock import today
-from ..extensions import db, limiter
+from ..extensions import db
 from ..htmx import redirect_after_write, render
 from ..models import Worker
 from ..permissions import Can, requires
+from ..progress.queries import recent_jobs
 from . import bp
 from .forms import BatchForm, IssueForm, PhotoForm, RevokeForm
-from .issuing import REASONS, issue, revoke
 from .printing import faces_for, render_card
 from .queries import (
     STATES,
     Selection,
     cards_of,
     current_card,
-    display_serial,
     get_card_or_404,
     listable_workers,
     public_check,
-    recent_jobs,
 )
+from .rules import REASONS, issue, revoke
 
 # A subtree with at most this many workers lists them with checkboxes on the batch page.
 LIST_LIMIT = 300
@@ -65,7 +63,7 @@ def _panel(worker: Worker, issue_form=None, revoke_form=None, status: int = 200)
         has_photo=photos.has_photo(worker),
         reasons=REASONS,
         states=STATES,
-        display_serial=display_serial,
+        display_serial=codes.display,
         status=status,
     )
 
@@ -90,7 +88,7 @@ def issue_card(worker_id: int):
         return _panel(worker, issue_form=form, status=422)
     card = issue(worker, form.valid_until.data, current_user.id)
     db.session.commit()
-    flash(_("Card %(serial)s was issued.", serial=display_serial(card.serial)), "success")
+    flash(_("Card %(serial)s was issued.", serial=codes.display(card.serial)), "success")
     return redirect_after_write(url_for("cards.show", worker_id=worker.id))
 
 
@@ -104,7 +102,7 @@ def revoke_card(card_id: int):
         return _panel(card.worker, revoke_form=form, status=422)
     revoke(card, form.reason.data)
     db.session.commit()
-    flash(_("Card %(serial)s was revoked.", serial=display_serial(card.serial)), "success")
+    flash(_("Card %(serial)s was revoked.", serial=codes.display(card.serial)), "success")
     return redirect_after_write(url_for("cards.show", worker_id=card.worker_id))
 
 
@@ -235,12 +233,8 @@ def batch(grid_id: int):
     )
 
 
-def _verify_limit() -> str:
-    return current_app.config["RATELIMIT_VERIFY"]
-
-
 @bp.get("/v/<serial>")
-@limiter.limit(_verify_limit)
+@codes.rate_limited
 @public
 def verify(serial: str):
     """The public check of a card's QR code: valid, expired or invalid, and whose it is."""

@@ -1,6 +1,6 @@
 """The domain model, one module per aggregate."""
 
-from .cards import Card, Job
+from .cards import Card
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -22,6 +22,7 @@ from .households import (
     Resident,
     more_serious,
 )
+from .jobs import Job
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 
 __all__ = [

@@ -1,41 +1,37 @@
-"""Issuing and revoking cards. One rule holds throughout: a worker has at most one card that
-is not revoked, so a new card always revokes the one before it (a lost card stops working
-the moment its replacement is issued)."""
+"""The cards' rules: issuing and revoking. One rule holds throughout: a worker has at most one
+card that is not revoked, so a new card always revokes the one before it (a lost card stops
+working the moment its replacement is issued)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from ..clock import now, today
+from ..clock import now
+from ..codes import new_code
 from ..extensions import db
 from ..models import Card, Worker
-from .queries import SERIAL_ALPHABET, SERIAL_LENGTH
+from .queries import valid_now
 
 # Reasons written by the app itself; a person's reason is stored as typed.
 REPLACED = "replaced"
 REASONS = {REPLACED: _l("Replaced by a new card")}
 
 
-def new_serial() -> str:
-    """12 random characters of base 32: 60 bits, so serials cannot be guessed or walked."""
-    return "".join(secrets.choice(SERIAL_ALPHABET) for _ in range(SERIAL_LENGTH))
-
-
 def issue(worker: Worker, valid_until: date, issued_by_id: int | None) -> Card:
     """A new card for `worker`; any card still in force is revoked. The caller commits."""
     _revoke_all([worker.id])
     card = Card(
-        serial=new_serial(), worker=worker, valid_until=valid_until, issued_by_id=issued_by_id
+        serial=new_code(), worker=worker, valid_until=valid_until, issued_by_id=issued_by_id
     )
     db.session.add(card)
     return card
 
 
 def revoke(card: Card, reason: str) -> None:
+    """Revoke `card` with `reason` (a card revoked already keeps its first reason)."""
     if card.revoked_at is None:
         card.revoked_at = now()
         card.revoke_reason = reason
@@ -48,11 +44,7 @@ def issue_missing(worker_ids: list[int], valid_until: date, issued_by_id: int | 
         return 0
     covered = set(
         db.session.scalars(
-            select(Card.worker_id).where(
-                Card.worker_id.in_(worker_ids),
-                Card.revoked_at.is_(None),
-                Card.valid_until >= today(),
-            )
+            select(Card.worker_id).where(Card.worker_id.in_(worker_ids), *valid_now())
         )
     )
     missing = [w for w in worker_ids if w not in covered]
@@ -64,7 +56,7 @@ def issue_missing(worker_ids: list[int], valid_until: date, issued_by_id: int | 
         insert(Card),
         [
             {
-                "serial": new_serial(),
+                "serial": new_code(),
                 "worker_id": worker_id,
                 "issued_at": issued_at,
                 "valid_until": valid_until,
