@@ -3,8 +3,9 @@ several items with crop marks (NUp, with templates/pdf/_nup.html). The only modu
 WeasyPrint.
 
 Chinese needs a CJK font on every machine, including a fresh server with none installed: the app
-ships a subset of Noto Sans CJK SC (webapp/fonts/, SIL OFL) and the templates load it with
-@font-face from a relative URL. Nothing is fetched from outside the app: the URL fetcher only
+ships a subset of Noto Sans CJK SC (webapp/fonts/, SIL OFL), declared to every document as the
+font family "Gridwork CJK" by an @font-face of the file itself. Nothing is fetched from outside
+the app: the URL fetcher only
 reads files under the app's own folders (fonts, photos) and data: URLs.
 
 A character missing from the font prints as an empty box while text extraction still finds it,
