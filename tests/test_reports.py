@@ -738,7 +738,7 @@ def test_a_feature_adds_figures_to_the_report_without_editing_it(db_url, tree):
 
     from jinja2 import ChoiceLoader, DictLoader
 
-    from webapp.reports.parts import DailyPart, Figures, add_daily_part
+    from webapp.reports.parts import DAILY_PARTS, DailyPart, Figures
 
     from .conftest import PASSWORD, make_app
 
@@ -765,10 +765,23 @@ def test_a_feature_adds_figures_to_the_report_without_editing_it(db_url, tree):
     app = make_app(db_url)
     loader = DictLoader({"requests/_report.html": macros})
     app.jinja_env.loader = ChoiceLoader([loader, app.jinja_env.loader])
-    add_daily_part(app, DailyPart("requests", 50, "requests/_report.html", Requests, read))
+    DAILY_PARTS.add(app, DailyPart("requests", 50, "requests/_report.html", Requests, read))
     client = app.test_client()
     client.post("/login", data={"phone": tree.admin.phone, "password": PASSWORD})
     page = client.get(f"/reports/{tree.community.id}").get_data(as_text=True)
     rows = _page_rows(page)
     assert rows[tree.grid_a.name][-1] == "2" and rows["合计"][-1] == "4"
     assert "新诉求" in page and "诉求：当日新收到的件数。" in page
+
+
+def test_pdfs_are_named_after_the_node_and_the_days(tree, login_as):
+    """The downloaded file says which node and which days it holds."""
+    client = login_as(tree.admin)
+    daily = client.get(f"/reports/{tree.community.id}/pdf?date={TODAY.isoformat()}")
+    assert f"daily-report-C1-{TODAY.isoformat()}.pdf" in daily.headers["Content-Disposition"]
+    first = TODAY - timedelta(days=6)
+    period = client.get(
+        f"/reports/{tree.community.id}/period/pdf?from={first.isoformat()}&to={TODAY.isoformat()}"
+    )
+    name = f"summary-C1-{first.isoformat()}-{TODAY.isoformat()}.pdf"
+    assert name in period.headers["Content-Disposition"]

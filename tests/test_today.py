@@ -59,14 +59,14 @@ def test_a_feature_adds_a_section_without_editing_today(db_url, tree):
     gives it (after the errands, before the visits due)."""
     from jinja2 import ChoiceLoader, DictLoader
 
-    from webapp.today.sections import Section, add_section
+    from webapp.today.sections import SECTIONS, Section
 
     from .conftest import PASSWORD, make_app
 
     app = make_app(db_url)
     fragment = {"requests/_today.html": "<h2>{{ section.n }} 条新诉求</h2>"}
     app.jinja_env.loader = ChoiceLoader([DictLoader(fragment), app.jinja_env.loader])
-    add_section(app, Section(35, "requests/_today.html", lambda moment: {"n": 3}))
+    SECTIONS.add(app, Section(35, "requests/_today.html", lambda moment: {"n": 3}))
     client = app.test_client()
     client.post("/login", data={"phone": tree.worker_a.phone, "password": PASSWORD})
     page = client.get("/today/").get_data(as_text=True)

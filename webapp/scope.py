@@ -49,6 +49,12 @@ def households() -> Select:
     return select(Household).join(Household.grid).where(within(Grid.path), Household.active)
 
 
+def field_work(model: type) -> Select:
+    """Rows of `model` made in scope: field work that keeps the micro-grid where it was done
+    (`grid_id`: visits, colour changes, follow-ups, errands)."""
+    return select(model).join(Grid, Grid.id == model.grid_id).where(within(Grid.path))
+
+
 def workers() -> Select:
     """Workers whose own scope lies inside the current worker's; those who see the whole tree
     only to those who may appoint them."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import scope
@@ -14,12 +13,12 @@ from ..models import Errand, Grid
 def open_errands(limit: int = 30) -> list[Errand]:
     """Errands not done yet, oldest first."""
     stmt = (
-        select(Errand)
+        scope.field_work(Errand)
         .options(joinedload(Errand.household))
-        .join(Grid, Grid.id == Errand.grid_id)
-        .where(scope.within(Grid.path), Errand.done_at.is_(None))
+        .where(Errand.done_at.is_(None))
+        .order_by(Errand.created_at)
     )
-    return list(db.session.scalars(stmt.order_by(Errand.created_at).limit(limit)))
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def open_per_child(node: Grid) -> dict[str, int]:

@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..clock import day_start
 from ..extensions import db
 from ..models import Errand, Grid, in_subtree
-from ..reports.parts import DailyPart, Figures, add_daily_part, count_if
+from ..reports.parts import DAILY_PARTS, DailyPart, Figures, count_if
 
 
 @dataclass
@@ -50,4 +50,4 @@ def read(node: Grid, key: ColumnElement, day: date, at: datetime) -> dict[str, E
 
 
 def register(app: Flask) -> None:
-    add_daily_part(app, DailyPart("errands", 40, "errands/_report.html", ErrandFigures, read))
+    DAILY_PARTS.add(app, DailyPart("errands", 40, "errands/_report.html", ErrandFigures, read))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from ..today.sections import AreaColumn, Moment, Section, add_area_column, add_section
+from ..today.sections import AREA_COLUMNS, SECTIONS, AreaColumn, Moment, Section
 from .queries import open_errands, open_per_child
 
 
@@ -14,5 +14,5 @@ def errands(moment: Moment) -> dict:
 
 
 def register(app: Flask) -> None:
-    add_section(app, Section(30, "errands/_today.html", errands))
-    add_area_column(app, AreaColumn(30, _l("Open errands"), lambda m: open_per_child(m.node)))
+    SECTIONS.add(app, Section(30, "errands/_today.html", errands))
+    AREA_COLUMNS.add(app, AreaColumn(30, _l("Open errands"), lambda m: open_per_child(m.node)))

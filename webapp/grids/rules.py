@@ -87,8 +87,9 @@ def move(node: Grid, new_parent: Grid) -> None:
     db.session.expire_all()
 
 
-def deactivate(node: Grid) -> None:
-    """Take an empty node out of use (it stays in the history and the past reports)."""
+def deactivate(node: Grid, by_id: int) -> None:
+    """Take an empty node out of use (it stays in the history and the past reports); `by_id`
+    is who does it."""
     if node.level == 0:
         raise RuleError(_("The root of the tree cannot be deactivated."))
     if reason := _blockers_to_deactivate(node):
@@ -98,7 +99,7 @@ def deactivate(node: Grid) -> None:
     node.active = False
 
 
-def activate(node: Grid) -> None:
+def activate(node: Grid, by_id: int) -> None:
     """Bring a deactivated node back (under an active parent)."""
     if node.parent is not None and not node.parent.active:
         raise RuleError(_("Activate its parent node first."))

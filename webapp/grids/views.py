@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import scope
-from ..extensions import db
-from ..htmx import redirect_after_write, render
+from .. import activation, scope
+from ..htmx import render
 from ..models import MICRO_LEVEL, Grid
 from ..permissions import Can, requires
 from ..rules import RuleError
-from ..writes import apply_and_redirect, form_error
+from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import GridForm
 from .queries import children_with_counts, households_of, micro_summary
@@ -62,15 +61,12 @@ def new(grid_id: int):
     form = GridForm()
     del form.parent_code
     if form.validate_on_submit():
-        try:
-            node = rules.add_child(parent, form.name.data, form.code.data, form.kind.data or None)
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added.", name=node.name), "success")
-            return redirect_after_write(url_for("grids.show", grid_id=parent.id))
+        kind = form.kind.data or None
+        node = save(form, lambda: rules.add_child(parent, form.name.data, form.code.data, kind))
+        if node is not REFUSED:
+            return done(
+                _("%(name)s was added.", name=node.name), url_for("grids.show", grid_id=parent.id)
+            )
     return _form_page(form, None, parent, status=422 if form.errors else 200)
 
 
@@ -84,16 +80,10 @@ def edit(grid_id: int):
         del form.parent_code
     elif not form.is_submitted():
         form.parent_code.data = grid.parent.code
-    if form.validate_on_submit():
-        try:
-            _apply_edit(grid, form)
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was saved.", name=grid.name), "success")
-            return redirect_after_write(url_for("grids.show", grid_id=grid.id))
+    if form.validate_on_submit() and save(form, lambda: _apply_edit(grid, form)) is not REFUSED:
+        return done(
+            _("%(name)s was saved.", name=grid.name), url_for("grids.show", grid_id=grid.id)
+        )
     return _form_page(form, grid, grid.parent or grid, status=422 if form.errors else 200)
 
 
@@ -110,27 +100,13 @@ def _apply_edit(grid: Grid, form: GridForm) -> None:
         rules.move(grid, new_parent)
 
 
-@bp.post("/<int:grid_id>/deactivate")
-@requires(Can.EDIT_TREE)
-def deactivate(grid_id: int):
-    """Take an empty node out of use (it stays in the history)."""
-    grid = scope.get_grid_or_404(grid_id)
-    return apply_and_redirect(
-        lambda: rules.deactivate(grid),
-        _("%(name)s was deactivated.", name=grid.name),
-        # Done, back to the parent, which lists its active children; refused, stay.
-        url_for("grids.show", grid_id=grid.parent_id or grid.id),
-        back_if_refused=url_for("grids.show", grid_id=grid.id),
-    )
-
-
-@bp.post("/<int:grid_id>/activate")
-@requires(Can.EDIT_TREE)
-def activate(grid_id: int):
-    """Bring a deactivated node back."""
-    grid = scope.get_grid_or_404(grid_id)
-    return apply_and_redirect(
-        lambda: rules.activate(grid),
-        _("%(name)s was activated.", name=grid.name),
-        url_for("grids.show", grid_id=grid.id),
-    )
+# Deactivate and activate; a deactivated node leaves its parent's list: back to the parent.
+activation.add_routes(
+    bp,
+    "grid_id",
+    Can.EDIT_TREE,
+    scope.get_grid_or_404,
+    rules,
+    lambda grid: grid.name,
+    back_after_deactivating=lambda grid: url_for("grids.show", grid_id=grid.parent_id or grid.id),
+)

@@ -33,12 +33,13 @@ def move(household: Household, target: Grid) -> None:
     household.grid = target
 
 
-def deactivate(household: Household) -> None:
-    """Take the household out of the lists (moved away); its history stays."""
+def deactivate(household: Household, by_id: int) -> None:
+    """Take the household out of the lists (moved away); its history stays. `by_id` is who
+    does it."""
     household.active = False
 
 
-def activate(household: Household) -> None:
+def activate(household: Household, by_id: int) -> None:
     household.active = True
 
 

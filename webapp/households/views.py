@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import scope
+from .. import activation, scope
 from ..extensions import db
-from ..htmx import redirect_after_write, render
+from ..htmx import render
 from ..models import Grid, Household
 from ..permissions import Can, requires
 from ..rules import RuleError
-from ..writes import apply_and_redirect, form_error
+from ..writes import REFUSED, done, form_error, save
 from . import bp, rules
 from .forms import HouseholdForm
 from .page import household_page
@@ -38,15 +38,10 @@ def new(grid_id: int):
     form = HouseholdForm()
     del form.grid_code
     if form.validate_on_submit():
-        try:
-            household = rules.create(grid, form.address.data, form.phone.data)
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The household was added."), "success")
-            return redirect_after_write(url_for("households.show", household_id=household.id))
+        household = save(form, lambda: rules.create(grid, form.address.data, form.phone.data))
+        if household is not REFUSED:
+            back = url_for("households.show", household_id=household.id)
+            return done(_("The household was added."), back)
     elif not form.is_submitted():
         try:
             rules.check_can_hold_households(grid)
@@ -66,17 +61,13 @@ def edit(household_id: int):
         return _conflict(household)
     if form.validate_on_submit():
         try:
-            _apply_edit(household, form)
-            db.session.commit()
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
+            saved = save(form, lambda: _apply_edit(household, form))
         except StaleDataError:
             db.session.rollback()
             return _conflict(db.session.get(Household, household_id))
-        else:
-            flash(_("The household was saved."), "success")
-            return redirect_after_write(url_for("households.show", household_id=household.id))
+        if saved is not REFUSED:
+            back = url_for("households.show", household_id=household.id)
+            return done(_("The household was saved."), back)
     if not form.is_submitted():
         form.grid_code.data = household.grid.code
     return _form_page(form, household.grid, household, 422 if form.errors else 200)
@@ -108,25 +99,13 @@ def _conflict(household: Household):
     return _form_page(form, household.grid, household, 409)
 
 
-@bp.post("/<int:household_id>/deactivate")
-@requires(Can.MANAGE_HOUSEHOLDS)
-def deactivate(household_id: int):
-    """Take a household out of the lists (moved away); its history stays."""
-    household = scope.get_household_or_404(household_id)
-    return apply_and_redirect(
-        lambda: rules.deactivate(household),
-        _("The household was deactivated."),
-        url_for("grids.show", grid_id=household.grid_id),
-    )
-
-
-@bp.post("/<int:household_id>/activate")
-@requires(Can.MANAGE_HOUSEHOLDS)
-def activate(household_id: int):
-    """Bring a deactivated household back."""
-    household = scope.get_household_or_404(household_id)
-    return apply_and_redirect(
-        lambda: rules.activate(household),
-        _("The household was activated."),
-        url_for("households.show", household_id=household.id),
-    )
+# Deactivate and activate; a deactivated household leaves its micro-grid's list: back there.
+activation.add_routes(
+    bp,
+    "household_id",
+    Can.MANAGE_HOUSEHOLDS,
+    scope.get_household_or_404,
+    rules,
+    lambda household: household.address,
+    back_after_deactivating=lambda household: url_for("grids.show", grid_id=household.grid_id),
+)

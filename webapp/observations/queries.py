@@ -62,13 +62,8 @@ def open_slots(day: date, at: datetime, limit: int | None = None) -> list[SlotTa
 def fever_alerts(day: date, limit: int = 50) -> list[FollowUp]:
     """The day's follow-ups with a fever or a symptom (the supervisors' alert list)."""
     stmt = (
-        select(FollowUp)
+        scope.field_work(FollowUp)
         .options(joinedload(FollowUp.observation))
-        .join(Grid, Grid.id == FollowUp.grid_id)
-        .where(
-            scope.within(Grid.path),
-            FollowUp.slot_date == day,
-            FollowUp.is_alert,
-        )
+        .where(FollowUp.slot_date == day, FollowUp.is_alert)
     )
     return list(db.session.scalars(stmt.order_by(FollowUp.recorded_at.desc()).limit(limit)))

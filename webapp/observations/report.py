@@ -24,14 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..models import FollowUp, Grid, Household, Observation, in_subtree
-from ..reports.parts import (
-    DailyPart,
-    Figures,
-    PeriodPart,
-    add_daily_part,
-    add_period_part,
-    count_if,
-)
+from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, count_if
 from .slots import begun, slots
 
 
@@ -121,7 +114,7 @@ def read_period(
 
 
 def register(app: Flask) -> None:
-    add_daily_part(
+    DAILY_PARTS.add(
         app,
         DailyPart(
             "observations",
@@ -132,6 +125,6 @@ def register(app: Flask) -> None:
             slots_due,
         ),
     )
-    add_period_part(
+    PERIOD_PARTS.add(
         app, PeriodPart("observations", 20, "observations/_report.html", ServedFigures, read_period)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
-from ..today.sections import AreaColumn, Moment, Section, add_area_column, add_section
+from ..today.sections import AREA_COLUMNS, SECTIONS, AreaColumn, Moment, Section
 from .queries import SlotTask, fever_alerts, open_slots
 
 SHOWN = 50
@@ -45,6 +45,6 @@ def overdue_per_child(moment: Moment) -> dict[str, int]:
 
 
 def register(app: Flask) -> None:
-    add_section(app, Section(10, "observations/_today_follow_ups.html", follow_ups))
-    add_section(app, Section(20, "observations/_today_alerts.html", alerts))
-    add_area_column(app, AreaColumn(10, _l("Overdue follow-ups"), overdue_per_child, warn=True))
+    SECTIONS.add(app, Section(10, "observations/_today_follow_ups.html", follow_ups))
+    SECTIONS.add(app, Section(20, "observations/_today_alerts.html", alerts))
+    AREA_COLUMNS.add(app, AreaColumn(10, _l("Overdue follow-ups"), overdue_per_child, warn=True))

@@ -13,9 +13,10 @@ from .. import idempotency, scope
 from ..clock import now, today
 from ..extensions import db
 from ..htmx import is_partial, redirect_after_write, render
-from ..models import SLOTS, FollowUp, Observation
+from ..models import SLOTS, FollowUp, Observation, Resident
 from ..permissions import Can, requires
 from ..rules import Conflict, RuleError
+from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from .slots import default_slot, slot_state, slots
@@ -40,24 +41,18 @@ def new(resident_id: int):
                 )
             )
     elif form.validate():
-        try:
-            observation = rules.start(
-                resident,
-                form.start_date.data,
-                form.planned_end.data,
-                form.reason.data,
-                current_user.id,
-                form.key.data,
-            )
-        except RuleError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("%(name)s is under home observation.", name=resident.name), "success")
-            return redirect_after_write(url_for("observations.show", observation_id=observation.id))
+        observation = save(form, lambda: _start(resident, form))
+        if observation is not REFUSED:
+            back = url_for("observations.show", observation_id=observation.id)
+            return done(_("%(name)s is under home observation.", name=resident.name), back)
     status = 422 if form.errors or form.form_errors else 200
     return render("observations/new.html", form=form, resident=resident, status=status)
+
+
+def _start(resident: Resident, form: ObservationForm) -> Observation:
+    data = form.data
+    start, end, reason = data["start_date"], data["planned_end"], data["reason"]
+    return rules.start(resident, start, end, reason, current_user.id, data["key"])
 
 
 def _page(
@@ -153,15 +148,13 @@ def extend(observation_id: int):
     observation = scope.get_observation_or_404(observation_id)
     form = ExtendForm()
     if form.validate_on_submit():
-        try:
-            rules.extend(observation, form.planned_end.data, form.reason.data, current_user.id)
-        except RuleError as error:
-            db.session.rollback()
-            form.planned_end.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Observation extended to %(end)s.", end=observation.planned_end), "success")
-            return redirect_after_write(url_for("observations.show", observation_id=observation.id))
+        end, reason = form.planned_end.data, form.reason.data
+        if (
+            save(form, lambda: rules.extend(observation, end, reason, current_user.id))
+            is not REFUSED
+        ):
+            back = url_for("observations.show", observation_id=observation.id)
+            return done(_("Observation extended to %(end)s.", end=end), back)
     return _page(observation, status=422, extend_form=form)
 
 

@@ -30,15 +30,16 @@ micro-grid.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import and_, case, func
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..clock import day_start
+from ..contributions import Contributions
 from ..models import Grid
 
 
@@ -93,34 +94,8 @@ class PeriodPart(_Drawn):
     read: Callable[[Grid, ColumnElement, date, date], dict[str, Figures]]
 
 
-@dataclass
-class _Parts:
-    daily: list[DailyPart] = field(default_factory=list)
-    period: list[PeriodPart] = field(default_factory=list)
-
-
-def _parts(app: Flask) -> _Parts:
-    return app.extensions.setdefault("gridwork.report", _Parts())
-
-
-def add_daily_part(app: Flask, part: DailyPart) -> None:
-    parts = _parts(app)
-    parts.daily.append(part)
-    parts.daily.sort(key=lambda p: p.order)
-
-
-def add_period_part(app: Flask, part: PeriodPart) -> None:
-    parts = _parts(app)
-    parts.period.append(part)
-    parts.period.sort(key=lambda p: p.order)
-
-
-def daily_parts() -> list[DailyPart]:
-    return _parts(current_app).daily
-
-
-def period_parts() -> list[PeriodPart]:
-    return _parts(current_app).period
+DAILY_PARTS: Contributions[DailyPart] = Contributions("gridwork.report.daily")
+PERIOD_PARTS: Contributions[PeriodPart] = Contributions("gridwork.report.period")
 
 
 # --- what the parts' statements share ---------------------------------------------------------

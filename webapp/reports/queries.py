@@ -21,7 +21,7 @@ from ..clock import now
 from ..extensions import db
 from ..grids.queries import child_key
 from ..models import Grid
-from .parts import DailyPart, Figures, PeriodPart, daily_parts, period_parts
+from .parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
 
 Row = dict[str, Figures]  # each part's figures, by the part's name
 
@@ -87,7 +87,7 @@ def _has_data(row: Row) -> bool:
 def daily_report(node: Grid, day: date, at: datetime | None = None) -> DailyReport:
     """The daily report of `node` for `day`: every part's figures, all children at once."""
     at = at or now()
-    parts = daily_parts()
+    parts = DAILY_PARTS()
     children = _children(node)
     key = child_key(node) if children else _whole(node)
     found: dict[str, Row] = {}
@@ -106,7 +106,7 @@ def daily_report(node: Grid, day: date, at: datetime | None = None) -> DailyRepo
 
 def period_report(node: Grid, first: date, last: date) -> PeriodReport:
     """The period summary of `node` for the days first..last, per child node and in total."""
-    parts = period_parts()
+    parts = PERIOD_PARTS()
     children = _children(node)
     # The first pass (the whole subtree) gives the total, distinct counts included.
     keys = [_whole(node), child_key(node)] if children else [_whole(node)]

@@ -10,6 +10,7 @@ so their reports are cheap; the heavy zone report is only reachable from the zon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from io import BytesIO
 
@@ -72,24 +73,25 @@ def _page(page: str, fragment: str, context: dict) -> Response:
     return render(page, fragment, status=status, **context)
 
 
+# Each report is a page and a PDF of the same context: (page, fragment, PDF template).
+DAILY = ("reports/daily.html", "reports/_daily.html", "daily_report.html")
+PERIOD = ("reports/period.html", "reports/_period.html", "period_report.html")
+
+
 @bp.get("/<int:grid_id>")
 @requires(Can.FIELD_WORK)
 def show(grid_id: int):
     """The daily report of a node as a page; `?date=` picks the day (today by default)."""
     context = _daily_context(scope.get_grid_or_404(grid_id))
-    return _page("reports/daily.html", "reports/_daily.html", context)
+    return _page(*DAILY[:2], context)
 
 
 @bp.get("/<int:grid_id>/pdf")
 @requires(Can.FIELD_WORK)
 def pdf(grid_id: int):
     """The same daily report as an A4 PDF."""
-    grid = scope.get_grid_or_404(grid_id)
-    context = _daily_context(grid)
-    if context["choice"].errors:
-        return _page("reports/daily.html", "reports/_daily.html", context)
-    name = f"daily-report-{grid.code}-{context['report'].day.isoformat()}.pdf"
-    return _pdf_response(_render_pdf("daily_report.html", context), name)
+    context = _daily_context(scope.get_grid_or_404(grid_id))
+    return _pdf(DAILY, context, lambda r: f"daily-report-{r.node.code}-{r.day.isoformat()}")
 
 
 @bp.get("/<int:grid_id>/period")
@@ -98,20 +100,30 @@ def period(grid_id: int):
     """The period summary: households visited, person-times, observation households served
     and follow-up person-times from one day to another."""
     context = _period_context(scope.get_grid_or_404(grid_id))
-    return _page("reports/period.html", "reports/_period.html", context)
+    return _page(*PERIOD[:2], context)
 
 
 @bp.get("/<int:grid_id>/period/pdf")
 @requires(Can.FIELD_WORK)
 def period_pdf(grid_id: int):
     """The period summary as an A4 PDF."""
-    grid = scope.get_grid_or_404(grid_id)
-    context = _period_context(grid)
+    context = _period_context(scope.get_grid_or_404(grid_id))
+    return _pdf(PERIOD, context, lambda r: f"summary-{r.node.code}-{r.first}-{r.last}")
+
+
+def _pdf(kind: tuple[str, str, str], context: dict, name: Callable) -> Response:
+    """The report as a PDF file called `name(report)`.pdf; the page with the message when the
+    dates asked for are wrong."""
     if context["choice"].errors:
-        return _page("reports/period.html", "reports/_period.html", context)
+        return _page(kind[0], kind[1], context)
     report = context["report"]
-    name = f"summary-{grid.code}-{report.first.isoformat()}-{report.last.isoformat()}.pdf"
-    return _pdf_response(_render_pdf("period_report.html", context), name)
+    data = render_pdf(kind[2], page_counter=page_counter(), printed_at=now(), **context)
+    response = send_file(
+        BytesIO(data or b""), mimetype="application/pdf", download_name=f"{name(report)}.pdf"
+    )
+    # Figures change with every visit: never serve yesterday's copy from a cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def page_counter() -> Markup:
@@ -123,14 +135,3 @@ def page_counter() -> Markup:
     text = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return Markup(quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "'))
-
-
-def _render_pdf(template: str, context: dict) -> bytes | None:
-    return render_pdf(template, page_counter=page_counter(), printed_at=now(), **context)
-
-
-def _pdf_response(data: bytes | None, name: str) -> Response:
-    response = send_file(BytesIO(data or b""), mimetype="application/pdf", download_name=name)
-    # Figures change with every visit: never serve yesterday's copy from a cache.
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

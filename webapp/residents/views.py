@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import scope
-from ..extensions import db
 from ..households.page import household_page
-from ..htmx import redirect_after_write, render
+from ..htmx import render
 from ..models import Household, Resident
 from ..permissions import Can, requires
-from ..rules import RuleError
-from ..writes import apply_and_redirect, form_error
+from ..writes import REFUSED, apply_and_redirect, done, save
 from . import bp, rules
 from .forms import ResidentForm
 
@@ -53,15 +51,10 @@ def new(household_id: int):
     household = scope.get_household_or_404(household_id)
     form = ResidentForm()
     if form.validate_on_submit():
-        try:
-            resident = rules.register(household, _details(form))
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added.", name=resident.name), "success")
-            return redirect_after_write(url_for("households.show", household_id=household.id))
+        resident = save(form, lambda: rules.register(household, _details(form)))
+        if resident is not REFUSED:
+            back = url_for("households.show", household_id=household.id)
+            return done(_("%(name)s was added.", name=resident.name), back)
     return _form_page(form, household, None)
 
 
@@ -71,18 +64,12 @@ def edit(resident_id: int):
     """Correct a resident's details."""
     resident = scope.get_resident_or_404(resident_id)
     form = ResidentForm(obj=resident)
-    if form.validate_on_submit():
-        try:
-            rules.correct(resident, _details(form))
-        except RuleError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was saved.", name=resident.name), "success")
-            return redirect_after_write(
-                url_for("households.show", household_id=resident.household_id)
-            )
+    if (
+        form.validate_on_submit()
+        and save(form, lambda: rules.correct(resident, _details(form))) is not REFUSED
+    ):
+        back = url_for("households.show", household_id=resident.household_id)
+        return done(_("%(name)s was saved.", name=resident.name), back)
     return _form_page(form, resident.household, resident)
 
 

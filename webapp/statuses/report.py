@@ -25,7 +25,7 @@ from ..clock import day_start
 from ..extensions import db
 from ..grids.queries import households_by_colour
 from ..models import STATUSES, Grid, Household, StatusChange, in_subtree
-from ..reports.parts import DailyPart, Figures, add_daily_part, between
+from ..reports.parts import DAILY_PARTS, DailyPart, Figures, between
 
 
 def _per_colour() -> dict[str, int]:
@@ -121,4 +121,4 @@ def read(node: Grid, key: ColumnElement, day: date, at: datetime) -> dict[str, C
 
 
 def register(app: Flask) -> None:
-    add_daily_part(app, DailyPart("colours", 20, "statuses/_report.html", ColourFigures, read))
+    DAILY_PARTS.add(app, DailyPart("colours", 20, "statuses/_report.html", ColourFigures, read))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..clock import day_start
-from ..today.sections import Moment, Section, add_section
+from ..today.sections import SECTIONS, Moment, Section
 from .queries import raised_today
 
 
@@ -15,4 +15,4 @@ def raised(moment: Moment) -> dict | None:
 
 
 def register(app: Flask) -> None:
-    add_section(app, Section(40, "statuses/_today_raised.html", raised))
+    SECTIONS.add(app, Section(40, "statuses/_today_raised.html", raised))

@@ -7,18 +7,18 @@ from flask import Flask
 
 from ..grids.queries import children_of
 from ..permissions import Can
-from .sections import Moment, Section, add_section, area_columns
+from .sections import AREA_COLUMNS, SECTIONS, Moment, Section
 
 
 def areas(moment: Moment) -> dict | None:
     children = children_of(moment.node)
     if not children:
         return None
-    columns = area_columns()
+    columns = AREA_COLUMNS()
     counts = [column.counts(moment) for column in columns]
     rows = [(child, [found.get(child.path, 0) for found in counts]) for child in children]
     return {"columns": columns, "rows": rows}
 
 
 def register(app: Flask) -> None:
-    add_section(app, Section(60, "today/_areas.html", areas, Can.SUPERVISE))
+    SECTIONS.add(app, Section(60, "today/_areas.html", areas, Can.SUPERVISE))

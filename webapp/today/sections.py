@@ -16,11 +16,10 @@ leaves its section out (nothing to say today).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import Flask, current_app
-
+from ..contributions import Contributions
 from ..models import Grid
 from ..permissions import Can
 
@@ -55,31 +54,5 @@ class AreaColumn:
     warn: bool = False
 
 
-@dataclass
-class _Parts:
-    sections: list[Section] = field(default_factory=list)
-    columns: list[AreaColumn] = field(default_factory=list)
-
-
-def _parts(app: Flask) -> _Parts:
-    return app.extensions.setdefault("gridwork.today", _Parts())
-
-
-def add_section(app: Flask, section: Section) -> None:
-    parts = _parts(app)
-    parts.sections.append(section)
-    parts.sections.sort(key=lambda s: s.order)
-
-
-def add_area_column(app: Flask, column: AreaColumn) -> None:
-    parts = _parts(app)
-    parts.columns.append(column)
-    parts.columns.sort(key=lambda c: c.order)
-
-
-def sections() -> list[Section]:
-    return _parts(current_app).sections
-
-
-def area_columns() -> list[AreaColumn]:
-    return _parts(current_app).columns
+SECTIONS: Contributions[Section] = Contributions("gridwork.today.sections")
+AREA_COLUMNS: Contributions[AreaColumn] = Contributions("gridwork.today.area_columns")

@@ -11,7 +11,7 @@ from ..clock import now
 from ..htmx import render
 from ..permissions import Can, requires
 from . import bp
-from .sections import Moment, sections
+from .sections import SECTIONS, Moment
 
 
 @bp.get("/")
@@ -21,7 +21,7 @@ def index():
     at = now()
     moment = Moment(at, at.date(), current_user.scope)
     parts = []
-    for section in sections():
+    for section in SECTIONS():
         if current_user.can(section.capability):
             loaded = section.load(moment)
             if loaded is not None:

@@ -44,10 +44,9 @@ def households_due(at: datetime, limit: int = 30) -> tuple[int, list[Household]]
 def flagged_visits(since: datetime, limit: int = 30) -> list[Visit]:
     """Visits kept but flagged as possible duplicates or fakes (same worker, household, 10 min)."""
     stmt = (
-        select(Visit)
+        scope.field_work(Visit)
         .options(joinedload(Visit.household), joinedload(Visit.worker))
-        .join(Grid, Grid.id == Visit.grid_id)
-        .where(scope.within(Grid.path), Visit.possible_duplicate, Visit.visited_at >= since)
+        .where(Visit.possible_duplicate, Visit.visited_at >= since)
     )
     return list(db.session.scalars(stmt.order_by(Visit.visited_at.desc()).limit(limit)))
 

@@ -18,14 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..models import Grid, Visit, in_subtree
-from ..reports.parts import (
-    DailyPart,
-    Figures,
-    PeriodPart,
-    add_daily_part,
-    add_period_part,
-    between,
-)
+from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, between
 from .chart import TrendPoint, trend_svg
 
 TREND_DAYS = 14
@@ -103,7 +96,7 @@ def finish(node: Grid, day: date, at: datetime, total: VisitFigures) -> Trend:
 
 
 def register(app: Flask) -> None:
-    add_daily_part(
+    DAILY_PARTS.add(
         app, DailyPart("visits", 10, "visits/_report.html", VisitFigures, read_day, finish)
     )
-    add_period_part(app, PeriodPart("visits", 10, "visits/_report.html", VisitFigures, read))
+    PERIOD_PARTS.add(app, PeriodPart("visits", 10, "visits/_report.html", VisitFigures, read))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..clock import day_start
 from ..permissions import Can
-from ..today.sections import AreaColumn, Moment, Section, add_area_column, add_section
+from ..today.sections import AREA_COLUMNS, SECTIONS, AreaColumn, Moment, Section
 from .queries import due_per_child, flagged_per_child, flagged_visits, households_due
 
 
@@ -29,10 +29,10 @@ def flagged(moment: Moment) -> dict | None:
 
 
 def register(app: Flask) -> None:
-    add_section(app, Section(70, "visits/_today_flagged.html", flagged, Can.SUPERVISE))
-    add_section(app, Section(80, "visits/_today_due.html", due))
-    add_area_column(app, AreaColumn(20, _l("Visits due"), lambda m: due_per_child(m.node, m.at)))
-    add_area_column(
+    SECTIONS.add(app, Section(70, "visits/_today_flagged.html", flagged, Can.SUPERVISE))
+    SECTIONS.add(app, Section(80, "visits/_today_due.html", due))
+    AREA_COLUMNS.add(app, AreaColumn(20, _l("Visits due"), lambda m: due_per_child(m.node, m.at)))
+    AREA_COLUMNS.add(
         app,
         AreaColumn(40, _l("Flagged visits"), lambda m: flagged_per_child(m.node, _week_before(m))),
     )

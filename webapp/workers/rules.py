@@ -71,5 +71,5 @@ def deactivate(worker: Worker, by_id: int) -> None:
     worker.active = False
 
 
-def activate(worker: Worker) -> None:
+def activate(worker: Worker, by_id: int) -> None:
     worker.active = True

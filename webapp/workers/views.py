@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields.choices import SelectChoice
 
-from .. import scope
+from .. import activation, scope
 from ..extensions import db
 from ..forms import choices
-from ..htmx import redirect_after_write, render
+from ..htmx import render
 from ..models import ROLES, Worker
 from ..permissions import Can, grantable_roles, requires
 from ..rules import RuleError
-from ..writes import apply_and_redirect, form_error
+from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import SearchForm, WorkerForm
 
@@ -76,14 +76,8 @@ def _appointment(form: WorkerForm) -> rules.Appointment:
 
 def _save(form: WorkerForm, worker: Worker) -> bool:
     """Appoint from the form; False (with the error by its field) when the rules refuse."""
-    try:
-        rules.appoint(worker, _appointment(form), current_user.role)
-    except RuleError as error:
-        db.session.rollback()
-        form_error(form, error)
-        return False
-    db.session.commit()
-    return True
+    appoint = lambda: rules.appoint(worker, _appointment(form), current_user.role)  # noqa: E731
+    return save(form, appoint) is not REFUSED
 
 
 def _form_page(form: WorkerForm, worker: Worker | None):
@@ -100,8 +94,9 @@ def new():
         form.scope_code.data = current_user.scope.code
     worker = Worker()
     if form.validate_on_submit() and _save(form, worker):
-        flash(_("%(name)s was added.", name=worker.name), "success")
-        return redirect_after_write(url_for("workers.show", worker_id=worker.id))
+        return done(
+            _("%(name)s was added.", name=worker.name), url_for("workers.show", worker_id=worker.id)
+        )
     return _form_page(form, None)
 
 
@@ -115,30 +110,18 @@ def edit(worker_id: int):
     if not form.is_submitted():
         form.scope_code.data = worker.scope.code
     if form.validate_on_submit() and _save(form, worker):
-        flash(_("%(name)s was saved.", name=worker.name), "success")
-        return redirect_after_write(url_for("workers.show", worker_id=worker.id))
+        return done(
+            _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
+        )
     return _form_page(form, worker)
 
 
-@bp.post("/<int:worker_id>/deactivate")
-@requires(Can.MANAGE_WORKERS)
-def deactivate(worker_id: int):
-    """Stop a worker from signing in; their visits and history stay."""
-    worker = scope.get_worker_or_404(worker_id)
-    return apply_and_redirect(
-        lambda: rules.deactivate(worker, current_user.id),
-        _("%(name)s was deactivated.", name=worker.name),
-        url_for("workers.show", worker_id=worker.id),
-    )
-
-
-@bp.post("/<int:worker_id>/activate")
-@requires(Can.MANAGE_WORKERS)
-def activate(worker_id: int):
-    """Let a deactivated worker sign in again."""
-    worker = scope.get_worker_or_404(worker_id)
-    return apply_and_redirect(
-        lambda: rules.activate(worker),
-        _("%(name)s was activated.", name=worker.name),
-        url_for("workers.show", worker_id=worker.id),
-    )
+# Deactivate and activate (a worker cannot deactivate themselves: workers/rules.py).
+activation.add_routes(
+    bp,
+    "worker_id",
+    Can.MANAGE_WORKERS,
+    scope.get_worker_or_404,
+    rules,
+    lambda worker: worker.name,
+)
