@@ -32,7 +32,7 @@ def show(grid_id: int):
     context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
     if grid.is_micro:
         return render(
-            "grids/micro.html",
+            "grids/show.html",
             "grids/_households.html",
             households=households_of(grid),
             summary=micro_summary(grid.id),
@@ -43,14 +43,9 @@ def show(grid_id: int):
 
 
 def _form_page(form: GridForm, grid: Grid | None, parent: Grid, status: int = 200):
-    return render(
-        "grids/form.html",
-        form=form,
-        grid=grid,
-        parent=parent,
-        is_micro=(grid.level if grid else parent.level + 1) == MICRO_LEVEL,
-        status=status,
-    )
+    if (grid.level if grid else parent.level + 1) != MICRO_LEVEL:
+        del form.kind  # only a micro-grid has a kind
+    return render("grids/form.html", form=form, grid=grid, parent=parent, status=status)
 
 
 @bp.route("/<int:grid_id>/new", methods=["GET", "POST"])

@@ -25,8 +25,8 @@ class WorkerForm(Form):
         description=_l("The code of the grid node this worker looks after."),
     )
     employment = RadioField(_l("Employment"), choices=choices(EMPLOYMENT), default="part_time")
-    tags = CheckboxesField(_l("Tags"), choices=choices(WORKER_TAGS))
     positions = CheckboxesField(_l("Positions"), choices=choices(POSITIONS))
+    tags = CheckboxesField(_l("Tags"), choices=choices(WORKER_TAGS))
 
 
 class SearchForm(Form):
