@@ -19,7 +19,7 @@ STYLE_ELEMENT = re.compile(r"<style[\s>]", re.IGNORECASE)
 def test_the_served_templates_are_found():
     """The scan below sees the templates (a moved folder must not make it pass on nothing)."""
     names = {p.relative_to(TEMPLATES).as_posix() for p in SERVED}
-    assert {"base.html", "cards/_panel.html", "reports/daily.html"} <= names
+    assert {"base.html", "cards/_panel.html", "reports/page.html"} <= names
     assert not any(name.startswith("pdf/") for name in names)
 
 

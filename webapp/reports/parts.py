@@ -17,8 +17,9 @@ today; resident requests and checkpoint checks next). A part brings:
   the per-area table, `notes(report, extra)` the sentence saying what its numbers mean.
 
 A `PeriodPart` does the same for the period summary (from one day to another), with
-`read(node, key, first, last)` and the macros `period_group_head()`, `period_heads()`,
-`period_cells(figures)` and `period_notes()` (in the same template as its daily part).
+`read(node, key, first, last)` and the macros `period_colgroup()`, `period_group_head()`,
+`period_heads()`, `period_cells(figures)` and `period_notes()` (in the same template as its
+daily part).
 
 Counting rules shared by every part: day D is a China local calendar day, [00:00 of D, 00:00
 of D+1) (every datetime in the database is naive China time); a node's data are the rows whose

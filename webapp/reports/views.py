@@ -11,11 +11,13 @@ so their reports are cheap; the heavy zone report is only reachable from the zon
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
 
 from flask import Response, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -66,16 +68,25 @@ def _period_context(grid: Grid) -> dict:
     return context
 
 
-def _page(page: str, fragment: str, context: dict) -> Response:
+@dataclass(frozen=True)
+class Kind:
+    """A kind of report: the page (reports/page.html with this fragment) and the PDF of one
+    context, so that both show the same numbers."""
+
+    title: str
+    fragment: str
+    pdf: str
+
+
+DAILY = Kind(_l("Daily report"), "reports/_daily.html", "daily_report.html")
+PERIOD = Kind(_l("Period summary"), "reports/_period.html", "period_report.html")
+
+
+def _page(kind: Kind, context: dict) -> Response:
     # A bad day answers 422 so that htmx swaps the message in (base.html's responseHandling):
     # a page that says what to fix, never a report of some other day.
     status = 422 if context["choice"].errors else 200
-    return render(page, fragment, status=status, **context)
-
-
-# Each report is a page and a PDF of the same context: (page, fragment, PDF template).
-DAILY = ("reports/daily.html", "reports/_daily.html", "daily_report.html")
-PERIOD = ("reports/period.html", "reports/_period.html", "period_report.html")
+    return render("reports/page.html", kind.fragment, status=status, kind=kind, **context)
 
 
 @bp.get("/<int:grid_id>")
@@ -83,7 +94,7 @@ PERIOD = ("reports/period.html", "reports/_period.html", "period_report.html")
 def show(grid_id: int):
     """The daily report of a node as a page; `?date=` picks the day (today by default)."""
     context = _daily_context(scope.get_grid_or_404(grid_id))
-    return _page(*DAILY[:2], context)
+    return _page(DAILY, context)
 
 
 @bp.get("/<int:grid_id>/pdf")
@@ -100,7 +111,7 @@ def period(grid_id: int):
     """The period summary: households visited, person-times, observation households served
     and follow-up person-times from one day to another."""
     context = _period_context(scope.get_grid_or_404(grid_id))
-    return _page(*PERIOD[:2], context)
+    return _page(PERIOD, context)
 
 
 @bp.get("/<int:grid_id>/period/pdf")
@@ -111,13 +122,13 @@ def period_pdf(grid_id: int):
     return _pdf(PERIOD, context, lambda r: f"summary-{r.node.code}-{r.first}-{r.last}")
 
 
-def _pdf(kind: tuple[str, str, str], context: dict, name: Callable) -> Response:
+def _pdf(kind: Kind, context: dict, name: Callable) -> Response:
     """The report as a PDF file called `name(report)`.pdf; the page with the message when the
     dates asked for are wrong."""
     if context["choice"].errors:
-        return _page(kind[0], kind[1], context)
+        return _page(kind, context)
     report = context["report"]
-    data = render_pdf(kind[2], page_counter=page_counter(), printed_at=now(), **context)
+    data = render_pdf(kind.pdf, page_counter=page_counter(), printed_at=now(), **context)
     response = send_file(
         BytesIO(data or b""), mimetype="application/pdf", download_name=f"{name(report)}.pdf"
     )
