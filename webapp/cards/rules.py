@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
@@ -13,6 +14,7 @@ from ..clock import now
 from ..codes import new_code
 from ..extensions import db
 from ..models import Card, Worker
+from ..rules import RuleError
 from .queries import valid_now
 
 # Reasons written by the app itself; a person's reason is stored as typed.
@@ -21,7 +23,12 @@ REASONS = {REPLACED: _l("Replaced by a new card")}
 
 
 def issue(worker: Worker, valid_until: date, issued_by_id: int | None) -> Card:
-    """A new card for `worker`; any card still in force is revoked. The caller commits."""
+    """A new card for `worker`; any card still in force is revoked. The caller commits.
+
+    A deactivated worker gets none: their card would vouch for someone who no longer works
+    for the office."""
+    if not worker.active:
+        raise RuleError(_("%(name)s is deactivated.", name=worker.name), field="valid_until")
     _revoke_all([worker.id])
     card = Card(
         serial=new_code(), worker=worker, valid_until=valid_until, issued_by_id=issued_by_id

@@ -30,6 +30,7 @@ from ..htmx import redirect_after_write, render
 from ..models import Worker
 from ..permissions import Can, requires
 from ..progress.queries import recent_jobs
+from ..writes import REFUSED, done, save
 from . import bp
 from .forms import BatchForm, IssueForm, PhotoForm, RevokeForm
 from .printing import faces_for, render_card
@@ -81,15 +82,12 @@ def issue_card(worker_id: int):
     """Issue a card; a card still in force is revoked (a reissue)."""
     worker = scope.get_worker_or_404(worker_id)
     form = IssueForm()
-    if not worker.active:
-        form.valid_until.errors = [_("%(name)s is deactivated.", name=worker.name)]
-        return _panel(worker, issue_form=form, status=422)
-    if not form.validate_on_submit():
-        return _panel(worker, issue_form=form, status=422)
-    card = issue(worker, form.valid_until.data, current_user.id)
-    db.session.commit()
-    flash(_("Card %(serial)s was issued.", serial=codes.display(card.serial)), "success")
-    return redirect_after_write(url_for("cards.show", worker_id=worker.id))
+    if form.validate_on_submit():
+        card = save(form, lambda: issue(worker, form.valid_until.data, current_user.id))
+        if card is not REFUSED:
+            message = _("Card %(serial)s was issued.", serial=codes.display(card.serial))
+            return done(message, url_for("cards.show", worker_id=worker.id))
+    return _panel(worker, issue_form=form, status=422)
 
 
 @bp.post("/cards/<int:card_id>/revoke")
