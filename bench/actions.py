@@ -653,7 +653,7 @@ def count_queries(app, household_id: int, worker_id: int, colour: str) -> None:
         event.listen(engine, "before_cursor_execute", record)
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(worker_id)
+            session["_user_id"] = f"{worker_id}:0"
             session["_fresh"] = True
         headers = {"HX-Request": "true", "HX-Target": f"h{household_id}"}
         for name, path, data in (

@@ -82,6 +82,6 @@ def signed_in_client(app, role: str = "admin"):
         )
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(worker_id)
+        session["_user_id"] = f"{worker_id}:0"
         session["_fresh"] = True
     return client

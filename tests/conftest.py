@@ -13,7 +13,17 @@ from sqlalchemy import text
 from webapp import create_app
 from webapp.clock import today
 from webapp.extensions import db, limiter
-from webapp.models import Card, Errand, Grid, Household, Job, Observation, Resident, Worker
+from webapp.models import (
+    Card,
+    Errand,
+    Grid,
+    Household,
+    IdNumberCheck,
+    Job,
+    Observation,
+    Resident,
+    Worker,
+)
 
 PASSWORD = "secret-pass-1"
 # The registration form of a returnee (返乡人员), who starts light yellow.
@@ -121,6 +131,7 @@ class Tree:
     errand_b: Errand
     card_b: Card
     job_b: Job
+    check_b: IdNumberCheck
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -184,7 +195,14 @@ def tree(app) -> Tree:
         # A work ID card and a background job of grid B, for the scope tests' URLs.
         card_b = Card(serial="B0B0B0B0B0B0", worker_id=worker_b.id, valid_until=today())
         job_b = Job(id="b" * 32, kind="cards", params={}, created_by_id=worker_b.id)
-        db.session.add_all([observation_b, errand_b, card_b, job_b])
+        # A registration in B that met A's resident's ID number, for a supervisor to check.
+        check_b = IdNumberCheck(
+            household=household_b,
+            existing=household_a.residents[0],
+            filed_by_id=worker_b.id,
+            name="重号",
+        )
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b])
         objects = Tree(
             root,
             township,
@@ -205,6 +223,7 @@ def tree(app) -> Tree:
             errand_b,
             card_b,
             job_b,
+            check_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

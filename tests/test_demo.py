@@ -116,7 +116,7 @@ def test_browser_totals_equal_direct_counts(app):
             expected[node.id] = (households, residents)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_id)
+        session["_user_id"] = f"{admin_id}:0"
     for node_id, (households, residents) in expected.items():
         page = client.get(f"/grids/{node_id}").get_data(as_text=True)
         assert f"{households} 户，{residents} 人" in page, node_id

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Household, Resident
+from webapp.models import Household, IdNumberCheck, Resident
 
 from .conftest import RETURNEE
 
@@ -61,15 +61,34 @@ def test_invalid_id_number_is_refused(tree, login_as, app):
         assert db.session.scalar(select(func.count()).select_from(Resident)) == 2
 
 
-def test_duplicate_id_number_is_refused(tree, login_as):
-    """An ID number already registered (even in another grid) cannot be added twice."""
+def test_a_number_registered_in_scope_says_where(tree, login_as):
+    """An ID number already registered in the worker's own area: refused, with its household."""
+    client = login_as(tree.worker_a)
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={"name": "张三", "id_number": "330702199001011237"},
+    )
+    assert response.status_code == 422
+    assert "张*" in response.get_data(as_text=True)
+    assert tree.household_a.address in response.get_data(as_text=True)
+
+
+def test_a_number_registered_elsewhere_goes_to_a_supervisor(tree, login_as, app):
+    """An ID number registered outside the worker's area (even in another grid): refused
+    without saying where, and kept for a supervisor to check."""
     client = login_as(tree.supervisor_a)
     response = client.post(
         f"/residents/new/{tree.household_a.id}",
         data={"name": "李四", "id_number": "330702198502022247"},
     )
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "已登记" in response.get_data(as_text=True)
+    assert "已登记" not in page and tree.household_b.address not in page
+    with app.app_context():
+        check = db.session.scalar(select(IdNumberCheck).where(IdNumberCheck.name == "李四"))
+        assert (check.household_id, check.name) == (tree.household_a.id, "李四")
+    page = login_as(tree.admin).get("/residents/checks").get_data(as_text=True)
+    assert "李四" in page and tree.household_b.address in page
 
 
 def test_bad_phone_and_empty_fields_are_refused(tree, login_as, app):
@@ -168,3 +187,25 @@ def test_worker_registers_a_returnee_who_starts_light_yellow(tree, login_as, app
         resident = db.session.scalar(select(Resident).where(Resident.name == "返乡人"))
         assert resident.status == "light_yellow"
         assert db.session.get(Household, tree.household_a.id).status == "light_yellow"
+
+
+def test_the_resident_form_shows_numbers_masked_and_keeps_them(tree, login_as, app):
+    """The edit form holds no full ID number or phone; left empty they stay, typed they change,
+    and "no phone any more" removes the phone."""
+    client = login_as(tree.supervisor_a)
+    page = client.get(f"/residents/{tree.resident_a.id}/edit").get_data(as_text=True)
+    assert "330702199001011237" not in page and "13912345678" not in page
+    assert "330702********1237" in page and "139****5678" in page
+    data = {"name": "张三丰", "id_number": "", "phone": ""}
+    assert client.post(f"/residents/{tree.resident_a.id}/edit", data=data).status_code == 303
+    with app.app_context():
+        resident = db.session.get(Resident, tree.resident_a.id)
+        assert (resident.name, resident.id_number, resident.phone) == (
+            "张三丰",
+            "330702199001011237",
+            "13912345678",
+        )
+    data = {"name": "张三丰", "id_number": "", "phone": "", "remove_phone": "y"}
+    client.post(f"/residents/{tree.resident_a.id}/edit", data=data)
+    with app.app_context():
+        assert db.session.get(Resident, tree.resident_a.id).phone is None

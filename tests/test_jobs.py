@@ -110,7 +110,7 @@ def test_job_survives_a_reload(tree, login_as, app):
     jobs.wait_for_in_process_jobs()
     other = app.test_client()
     with other.session_transaction() as session:
-        session["_user_id"] = str(tree.supervisor_a.id)
+        session["_user_id"] = f"{tree.supervisor_a.id}:0"
     page = other.get(f"/progress/{job_id}").get_data(as_text=True)
     assert "<html" in page and "下载" in page
 

@@ -109,7 +109,8 @@ def test_nobody_gives_a_role_above_their_own(app, tree):
             password="long-enough",
         )
         with pytest.raises(RuleError) as refused:
-            workers.appoint(Worker(), appointment, by_role="supervisor")
+            supervisor = db.session.get(Worker, tree.supervisor_a.id)
+            workers.appoint(Worker(), appointment, by=supervisor)
         assert refused.value.field == "role"
 
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Worker
+from webapp.models import AuditEntry, Grid, Worker
 
 
 def new_worker(**overrides):
@@ -80,3 +80,88 @@ def test_field_worker_cannot_manage_workers(tree, login_as):
     """The worker list is for managers."""
     client = login_as(tree.worker_a)
     assert client.get("/workers/").status_code == 403
+
+
+def add_peer(app, tree) -> int:
+    """Another supervisor of grid A (the peer of tree.supervisor_a)."""
+    from .conftest import add_worker
+
+    with app.app_context():
+        peer = add_worker(
+            "周主任", "13900000008", "supervisor", db.session.get(Grid, tree.grid_a.id)
+        )
+        db.session.commit()
+        return peer.id
+
+
+def test_a_supervisor_cannot_reach_a_fellow_supervisor(tree, login_as, app):
+    """A fellow supervisor of the same node is neither listed nor editable nor deactivatable."""
+    peer_id = add_peer(app, tree)
+    client = login_as(tree.supervisor_a)
+    assert "周主任" not in client.get("/workers/").get_data(as_text=True)
+    assert client.get(f"/workers/{peer_id}/edit").status_code == 404
+    reset = new_worker(name="周主任", phone="", password="taken-over-1", role="supervisor")
+    assert client.post(f"/workers/{peer_id}/edit", data=reset).status_code == 404
+    assert client.post(f"/workers/{peer_id}/deactivate").status_code == 404
+    with app.app_context():
+        peer = db.session.get(Worker, peer_id)
+        assert peer.active and peer.check_password("secret-pass-1")
+
+
+def test_only_an_admin_makes_a_supervisor(tree, login_as, app):
+    """A supervisor cannot promote a worker to supervisor; an admin can."""
+    data = new_worker(name=tree.worker_a.name, phone="", role="supervisor", password="")
+    response = login_as(tree.supervisor_a).post(f"/workers/{tree.worker_a.id}/edit", data=data)
+    assert response.status_code == 422
+    assert (
+        login_as(tree.admin).post(f"/workers/{tree.worker_a.id}/edit", data=data).status_code == 303
+    )
+    with app.app_context():
+        assert db.session.get(Worker, tree.worker_a.id).role == "supervisor"
+
+
+def test_the_edit_form_shows_the_phone_masked_and_keeps_it(tree, login_as, app):
+    """The worker's form never holds the full phone; left empty, the phone stays."""
+    client = login_as(tree.supervisor_a)
+    page = client.get(f"/workers/{tree.worker_a.id}/edit").get_data(as_text=True)
+    assert tree.worker_a.phone not in page and "139****0003" in page
+    data = new_worker(name="赵网格改", phone="", password="")
+    assert client.post(f"/workers/{tree.worker_a.id}/edit", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Worker, tree.worker_a.id).phone == tree.worker_a.phone
+
+
+def test_a_worker_phone_is_shown_in_full_only_through_a_logged_reveal(tree, login_as, app):
+    """The worker's page masks the phone; the reveal shows it and is on the trail."""
+    client = login_as(tree.supervisor_a)
+    page = client.get(f"/workers/{tree.worker_a.id}").get_data(as_text=True)
+    assert tree.worker_a.phone not in page
+    shown = client.post(f"/workers/{tree.worker_a.id}/reveal", headers={"HX-Request": "true"})
+    assert tree.worker_a.phone in shown.get_data(as_text=True)
+    assert shown.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.object_id).where(AuditEntry.action == "reveal"))
+
+
+def test_deactivating_a_worker_revokes_their_cards_for_good(tree, login_as, app):
+    """A deactivated worker's card stops printing and verifying, and stays revoked after a
+    reactivation (reason: worker deactivated)."""
+    from datetime import timedelta
+
+    from webapp.clock import today
+    from webapp.models import Card
+
+    client = login_as(tree.supervisor_a)
+    valid_until = (today() + timedelta(days=30)).isoformat()
+    client.post(f"/cards/workers/{tree.worker_a.id}/issue", data={"valid_until": valid_until})
+    with app.app_context():
+        card = db.session.scalar(select(Card).where(Card.worker_id == tree.worker_a.id))
+        serial, card_id = card.serial, card.id
+    client.post(f"/workers/{tree.worker_a.id}/deactivate")
+    client.post(f"/workers/{tree.worker_a.id}/activate")
+    assert client.get(f"/cards/{card_id}.pdf").status_code in (302, 303)
+    assert "无效" in app.test_client().get(f"/v/{serial}").get_data(as_text=True)
+    with app.app_context():
+        card = db.session.get(Card, card_id)
+        assert card.revoke_reason == "worker_deactivated"
+        assert card.revoked_by_id == tree.supervisor_a.id

@@ -8,7 +8,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    account,
     assets,
+    audit,
     auth,
     cards,
     catalogs,
@@ -38,6 +40,7 @@ from .extensions import babel, csrf, limiter, login_manager
 FEATURES = (
     main,
     auth,
+    account,
     today,
     grids,
     households,
@@ -51,6 +54,7 @@ FEATURES = (
     progress,
     cards,
     reports,
+    audit,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +83,22 @@ class Config:
         self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
         # Werkzeug's hash method for new passwords (scrypt: slow on purpose; tests use a fast one).
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+
+        # Sessions: a phone left alone for SESSION_IDLE_HOURS signs in again; no session lasts
+        # more than SESSION_MAX_HOURS; "keep me signed in" lasts REMEMBER_DAYS. Sign-out, a new
+        # password, a new role or area and a deactivation end a worker's sessions at once.
+        self.SESSION_IDLE_HOURS = _env_int("SESSION_IDLE_HOURS", 12)
+        self.SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 7 * 24)
+        self.REMEMBER_DAYS = _env_int("REMEMBER_DAYS", 30)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_IDLE_HOURS)
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=self.REMEMBER_DAYS)
+
+        # Reveals of a full ID number or phone: at most this many an hour per worker; this many
+        # in a day shows on the supervisors' today list. The audit trail is kept this long
+        # (`flask --app wsgi audit-prune` removes what is older).
+        self.REVEALS_PER_HOUR = _env_int("REVEALS_PER_HOUR", 30)
+        self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
+        self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
 
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024

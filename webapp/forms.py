@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from functools import lru_cache
 
 from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectMultipleField, StringField, widgets
+from wtforms import Field, PasswordField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -87,6 +89,37 @@ def phone_field(label, required=None, **kw) -> StringField:
     )
 
 
+def password_field(label, required: bool = False, **kw) -> PasswordField:
+    """A new password, 8 to 128 characters; optional (empty: keep the current one) unless
+    `required`."""
+    first = DataRequired(_l("Choose a password.")) if required else Optional()
+    return PasswordField(
+        label,
+        validators=[
+            first,
+            Length(min=8, max=128, message=_l("Between %(min)d and %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+        **kw,
+    )
+
+
 def code_field(label, required=None, **kw) -> StringField:
     """A grid code: stripped, upper case, at most 16 characters."""
     return text_field(label, 16, required, filters=(strip, upper), **kw)
+
+
+# 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305: what people type without a picker.
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+
+
+def parse_day(text: str) -> date | None:
+    """The date in `text`, or None when it is not one."""
+    match = _DATE.match(text) or _COMPACT.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:  # 2024-02-30
+        return None

@@ -46,6 +46,8 @@ class Can(Enum):
     SUPERVISE = "supervise"
     # Open anybody's background job, not only one's own.
     SEE_ALL_JOBS = "see_all_jobs"
+    # Read the audit trail (of one's subtree).
+    READ_AUDIT = "read_audit"
 
 
 _SUPERVISOR = frozenset(
@@ -57,6 +59,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_WORKERS,
         Can.MANAGE_CARDS,
         Can.SUPERVISE,
+        Can.READ_AUDIT,
     }
 )
 
@@ -90,7 +93,11 @@ def roles_with(capability: Can) -> list[str]:
     return [role for role, allowed in ROLE_CAPABILITIES.items() if capability in allowed]
 
 
-def grantable_roles(role: str) -> list[str]:
-    """The roles that someone of `role` may give: none that can do more than they can."""
+def manageable_roles(role: str) -> list[str]:
+    """The roles whose workers someone of `role` may edit, reset, deactivate, and give: those
+    that can do strictly less (a supervisor manages field workers, never a fellow supervisor),
+    and every role for whoever may appoint administrators (somebody has to manage them)."""
     own = ROLE_CAPABILITIES.get(role, frozenset())
-    return [other for other, allowed in ROLE_CAPABILITIES.items() if allowed <= own]
+    if Can.APPOINT_ADMINS in own:
+        return list(ROLE_CAPABILITIES)
+    return [other for other, allowed in ROLE_CAPABILITIES.items() if allowed < own]

@@ -24,7 +24,7 @@ from .models import (
     in_subtree,
     subtree_bounds,
 )
-from .permissions import Can, roles_with
+from .permissions import Can, manageable_roles
 
 
 def scope_path() -> str:
@@ -56,12 +56,14 @@ def field_work(model: type) -> Select:
 
 
 def workers() -> Select:
-    """Workers whose own scope lies inside the current worker's; those who see the whole tree
-    only to those who may appoint them."""
-    stmt = select(Worker).join(Worker.scope).where(within(Grid.path))
-    if not current_user.can(Can.APPOINT_ADMINS):
-        stmt = stmt.where(Worker.role.not_in(roles_with(Can.SEE_WHOLE_TREE)))
-    return stmt
+    """The workers the current worker manages: their own scope inside the current worker's,
+    and a role below theirs (webapp/permissions.manageable_roles): a supervisor never reaches
+    a fellow supervisor, an administrator or themselves through these pages."""
+    return (
+        select(Worker)
+        .join(Worker.scope)
+        .where(within(Grid.path), Worker.role.in_(manageable_roles(current_user.role)))
+    )
 
 
 def _visible(obj_active: bool) -> bool:
@@ -112,6 +114,12 @@ def get_household_or_404(household_id: int) -> Household:
         {"household_id": household_id, "subtree_start": start, "subtree_end": end},
     )
     return _found(household, household is not None and household.active)
+
+
+def find_resident(resident_id: int) -> Resident | None:
+    """The resident if they are in scope, else None: for telling a user only what they may
+    know (where an ID number is registered)."""
+    return _household_bound(Resident, resident_id)
 
 
 def get_resident_or_404(resident_id: int) -> Resident:

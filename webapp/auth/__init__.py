@@ -2,7 +2,7 @@ from flask import Blueprint, Flask
 
 from ..extensions import login_manager
 from . import guard
-from .signed_in import load_signed_in
+from .signed_in import load_session
 
 bp = Blueprint("auth", __name__)
 
@@ -15,5 +15,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
-    login_manager.user_loader(lambda user_id: load_signed_in(int(user_id)))
+    login_manager.user_loader(load_session)
     guard.init_app(app)

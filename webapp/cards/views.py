@@ -98,7 +98,7 @@ def revoke_card(card_id: int):
     form = RevokeForm()
     if not form.validate_on_submit():
         return _panel(card.worker, revoke_form=form, status=422)
-    revoke(card, form.reason.data)
+    revoke(card, form.reason.data, current_user.id)
     db.session.commit()
     flash(_("Card %(serial)s was revoked.", serial=codes.display(card.serial)), "success")
     return redirect_after_write(url_for("cards.show", worker_id=card.worker_id))

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 
 from ..forms import Form, code_field, phone_field, text_field
 
@@ -7,6 +7,7 @@ from ..forms import Form, code_field, phone_field, text_field
 class HouseholdForm(Form):
     address = text_field(_l("Address"), 120, _l("Enter the address."))
     phone = phone_field(_l("Phone"))
+    remove_phone = BooleanField(_l("No phone any more"))
     grid_code = code_field(
         _l("Micro-grid code"),
         description=_l("To move the household, enter the code of its new micro-grid."),

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import activation, scope
 from ..extensions import db
 from ..htmx import render
+from ..identity import mask_phone
 from ..models import Grid, Household
 from ..permissions import Can, requires
 from ..rules import RuleError
@@ -36,7 +37,7 @@ def new(grid_id: int):
     """Add a household to a micro-grid."""
     grid = scope.get_grid_or_404(grid_id)
     form = HouseholdForm()
-    del form.grid_code
+    del form.grid_code, form.remove_phone
     if form.validate_on_submit():
         household = save(form, lambda: rules.create(grid, form.address.data, form.phone.data))
         if household is not REFUSED:
@@ -56,7 +57,7 @@ def new(grid_id: int):
 def edit(household_id: int):
     """Change a household's address or phone, or move it to another micro-grid."""
     household = scope.get_household_or_404(household_id)
-    form = HouseholdForm(obj=household)
+    form = _masked(HouseholdForm(obj=household), household)
     if form.is_submitted() and form.version.data != str(household.version):
         return _conflict(household)
     if form.validate_on_submit():
@@ -83,12 +84,29 @@ def _apply_edit(household: Household, form: HouseholdForm) -> None:
                 field="grid_code",
             )
         rules.move(household, target)
-    rules.correct(household, form.address.data, form.phone.data)
+    # The form shows the stored phone masked: empty keeps it, "no phone any more" removes it.
+    phone = None if form.remove_phone.data else (form.phone.data or household.phone)
+    rules.correct(household, form.address.data, phone)
+
+
+def _masked(form: HouseholdForm, household: Household) -> HouseholdForm:
+    """The edit form without the full phone: a full number is shown only through a reveal."""
+    if household.phone:
+        form.phone.description = _(
+            "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
+            phone=mask_phone(household.phone),
+        )
+    else:
+        del form.remove_phone
+    if not form.is_submitted():
+        form.phone.data = None
+    return form
 
 
 def _conflict(household: Household):
     """Someone saved first: show what the household holds now, ready to re-apply the change."""
-    form = HouseholdForm(obj=household, formdata=None)
+    form = _masked(HouseholdForm(obj=household, formdata=None), household)
+    form.phone.data = None
     form.grid_code.data = household.grid.code
     form.form_errors.append(
         _(

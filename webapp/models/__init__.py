@@ -1,5 +1,6 @@
 """The domain model, one module per aggregate."""
 
+from .audit import ACTIONS, AuditEntry
 from .cards import Card
 from .fieldwork import (
     SLOTS,
@@ -19,6 +20,7 @@ from .households import (
     SEVERITY,
     STATUSES,
     Household,
+    IdNumberCheck,
     Resident,
     more_serious,
 )
@@ -26,6 +28,7 @@ from .jobs import Job
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 
 __all__ = [
+    "ACTIONS",
     "EMPLOYMENT",
     "GENDERS",
     "LEVEL_LABELS",
@@ -40,11 +43,13 @@ __all__ = [
     "SYMPTOMS",
     "VISIT_METHODS",
     "WORKER_TAGS",
+    "AuditEntry",
     "Card",
     "Errand",
     "FollowUp",
     "Grid",
     "Household",
+    "IdNumberCheck",
     "Job",
     "Observation",
     "ObservationEvent",

@@ -24,9 +24,12 @@ class Card(db.Model):
     valid_until: Mapped[date]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
     revoked_at: Mapped[datetime | None]
+    # None for a card the app revoked by rule (replaced by a new one, its worker deactivated).
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
 
     worker: Mapped[Worker] = relationship(foreign_keys=[worker_id])
+    revoked_by: Mapped[Worker | None] = relationship(foreign_keys=[revoked_by_id])
 
     __table_args__ = (Index("ix_card_worker_revoked", "worker_id", "revoked_at"),)
 

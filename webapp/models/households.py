@@ -120,3 +120,28 @@ class Resident(db.Model):
     @property
     def tag_labels(self) -> list[str]:
         return [str(RESIDENT_TAGS[t]) for t in self.tags or [] if t in RESIDENT_TAGS]
+
+
+class IdNumberCheck(db.Model):
+    """A registration refused because its ID number belongs to a resident the registering
+    worker may not see: kept for a supervisor to resolve (a typo, or the person moved), so that
+    the worker learns nothing about where the number lives."""
+
+    __tablename__ = "id_number_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    existing_id: Mapped[int] = mapped_column(ForeignKey("resident.id"))
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    filed_at: Mapped[datetime] = mapped_column(default=now)
+    # What was typed, to register it once resolved (the ID number is the existing one's).
+    name: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    resolution: Mapped[str | None] = mapped_column(String(200))
+
+    household: Mapped[Household] = relationship()
+    existing: Mapped[Resident] = relationship()
+
+    __table_args__ = (Index("ix_id_number_check_open", "resolved_at", "household_id"),)

@@ -60,6 +60,11 @@ class Worker(HasRole, db.Model):
     # The ID-card photo is a JPEG file under instance/photos/; this counts its replacements so
     # that cached copies are refreshed (0: no photo yet).
     photo_version: Mapped[int] = mapped_column(default=0)
+    # Part of every session and remember-me cookie of this worker: raising it ends them all
+    # (sign-out, a new password, a new role or area, deactivation).
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    # Set by a manager's password reset: the worker chooses their own at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     scope: Mapped[Grid] = relationship(lazy="joined", innerjoin=True)
 

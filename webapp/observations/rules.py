@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import idempotency
+from ..audit import trail
 from ..clock import now, today
 from ..errands.rules import open_errand
 from ..extensions import db
@@ -95,6 +96,13 @@ def release(observation: Observation, reason: str, worker_id: int) -> None:
     observation.released_on = today()
     observation.release_reason = reason
     observation.events.append(_event("release", reason, observation.planned_end, worker_id))
+    trail.record(
+        "observation_released",
+        worker_id,
+        ("observation", observation.id),
+        observation.household.grid_id,
+        reason=reason,
+    )
 
 
 def record_follow_up(

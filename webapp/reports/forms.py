@@ -7,31 +7,18 @@ every failure has to become a sentence, never a 500.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+
+from ..forms import parse_day
 
 # Reports reach back 13 days for the chart; before 2000 there is no field work to count, and
 # date arithmetic near year 1 would overflow.
 FLOOR = date(2000, 1, 1)
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 30
-# 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305: what people type without a picker.
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-
-
-def parse_day(text: str) -> date | None:
-    """The date in `text`, or None when it is not one."""
-    match = _DATE.match(text) or _COMPACT.match(text)
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:  # 2024-02-30
-        return None
 
 
 @dataclass

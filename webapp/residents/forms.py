@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField
+from wtforms import BooleanField, DateField
 from wtforms.validators import Optional, ValidationError
 
 from ..forms import CheckboxesField, Form, choices, phone_field, text_field
@@ -16,15 +16,18 @@ def _id_number(form, field) -> None:
 
 class ResidentForm(Form):
     name = text_field(_l("Name"), 40, _l("Enter the name."))
+    # Required for a new resident (the rules say so). On the edit page the stored number is
+    # shown masked and an empty field keeps it: a full number appears only through a logged
+    # reveal, never pre-filled in a form.
     id_number = text_field(
         _l("ID number"),
         18,
-        _l("Enter the ID number."),
         description=_l("Gender and birth year are read from it."),
         filters=(lambda v: normalize_id_number(v) if v else v,),
         validators=[_id_number],
     )
     phone = phone_field(_l("Phone"))
+    remove_phone = BooleanField(_l("No phone any more"))
     tags = CheckboxesField(_l("Tags"), choices=choices(RESIDENT_TAGS))
     origin = text_field(_l("Returned from"), 80)
     return_date = DateField(_l("Return date"), validators=[Optional()])
@@ -41,3 +44,13 @@ class ResidentForm(Form):
                 self.return_date.errors.append(_l("For a returnee, enter the return date."))
                 valid = False
         return valid
+
+
+class CheckForm(Form):
+    """Closing an ID-number check: what was found."""
+
+    resolution = text_field(
+        _l("What was found"),
+        200,
+        _l("Say what was found (a mistyped number, a person who moved, ...)."),
+    )

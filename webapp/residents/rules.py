@@ -15,9 +15,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..clock import now
 from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
-from ..models import Household, Resident
+from ..models import Household, IdNumberCheck, Resident
 from ..rules import RuleError, office_language
 from ..statuses.rules import raise_at_least
 
@@ -38,11 +39,21 @@ class Details:
         return "returnee" in (self.tags or [])
 
 
-def id_number_taken(id_number: str, except_id: int | None = None) -> bool:
-    stmt = select(Resident.id).where(Resident.id_number == id_number)
+class AlreadyRegistered(RuleError):
+    """The ID number is another resident's (`existing`): where that is, the caller decides
+    whether the user may know."""
+
+    def __init__(self, existing: Resident) -> None:
+        super().__init__(_("This ID number is already registered."), field="id_number")
+        self.existing = existing
+
+
+def holder_of(id_number: str, except_id: int | None = None) -> Resident | None:
+    """The resident registered with `id_number` (but `except_id`), if any."""
+    stmt = select(Resident).where(Resident.id_number == id_number)
     if except_id is not None:
         stmt = stmt.where(Resident.id != except_id)
-    return db.session.scalar(stmt) is not None
+    return db.session.scalar(stmt)
 
 
 def register(household: Household, details: Details) -> Resident:
@@ -86,13 +97,15 @@ def returnee_reason(name: str, place: str) -> str:
 
 
 def _check(details: Details, except_id: int | None) -> None:
+    if not details.id_number:
+        raise RuleError(_("Enter the ID number."), field="id_number")
     if not is_valid_id_number(details.id_number):
         raise RuleError(
             _("This is not a valid ID number: check the 18 characters (the last may be X)."),
             field="id_number",
         )
-    if id_number_taken(details.id_number, except_id):
-        raise RuleError(_("This ID number is already registered."), field="id_number")
+    if (existing := holder_of(details.id_number, except_id)) is not None:
+        raise AlreadyRegistered(existing)
     if details.is_returnee and not details.origin:
         raise RuleError(_("For a returnee, enter where they returned from."), field="origin")
     if details.is_returnee and not details.return_date:
@@ -108,3 +121,24 @@ def _fill(resident: Resident, details: Details) -> None:
     resident.tags = list(details.tags or [])
     resident.origin = details.origin if details.is_returnee else None
     resident.return_date = details.return_date if details.is_returnee else None
+
+
+def file_check(household: Household, details: Details, existing: Resident, by_id: int) -> None:
+    """Keep a registration that met `existing`'s ID number for a supervisor to resolve."""
+    db.session.add(
+        IdNumberCheck(
+            household=household,
+            existing=existing,
+            filed_by_id=by_id,
+            name=details.name,
+            phone=details.phone or None,
+        )
+    )
+
+
+def resolve_check(check: IdNumberCheck, resolution: str, by_id: int) -> None:
+    """Close a check with what was found (a mistyped number, a person who moved ...)."""
+    if check.resolved_at is None:
+        check.resolved_at = now()
+        check.resolved_by_id = by_id
+        check.resolution = resolution

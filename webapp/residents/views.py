@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import scope
+from .. import reveals, scope
+from ..audit import trail
+from ..extensions import db
 from ..households.page import household_page
 from ..htmx import render
+from ..identity import mask_id_number, mask_name, mask_phone
 from ..models import Household, Resident
 from ..permissions import Can, requires
-from ..writes import REFUSED, apply_and_redirect, done, save
+from ..rules import RuleError
+from ..writes import REFUSED, apply_and_redirect, done, form_error, save
 from . import bp, rules
-from .forms import ResidentForm
+from .forms import CheckForm, ResidentForm
+from .queries import get_check_or_404, open_checks
 
-audit = logging.getLogger("gridwork.audit")
 
-
-def _details(form: ResidentForm) -> rules.Details:
+def _details(form: ResidentForm, resident: Resident | None = None) -> rules.Details:
+    """What the form says; on the edit page an empty ID number or phone keeps the stored one
+    (the form shows them masked), and "no phone any more" removes the phone."""
+    id_number, phone = form.id_number.data, form.phone.data
+    if resident is not None:
+        id_number = id_number or resident.id_number
+        phone = None if form.remove_phone.data else (phone or resident.phone)
     return rules.Details(
         name=form.name.data,
-        id_number=form.id_number.data,
-        phone=form.phone.data,
+        id_number=id_number,
+        phone=phone,
         tags=list(form.tags.data or []),
         origin=form.origin.data,
         return_date=form.return_date.data,
@@ -41,6 +48,29 @@ def _form_page(form: ResidentForm, household: Household, resident: Resident | No
     )
 
 
+def _already_registered(form: ResidentForm, household: Household, error) -> None:
+    """Say where the number is registered when the worker may see it; otherwise keep the
+    registration for a supervisor to check and say only that (no oracle of who lives where)."""
+    existing = scope.find_resident(error.existing.id)
+    if existing is not None:
+        form.id_number.errors = [
+            _(
+                "This ID number is registered to %(name)s at %(address)s.",
+                name=mask_name(existing.name),
+                address=existing.household.address,
+            )
+        ]
+        return
+    rules.file_check(household, _details(form), error.existing, current_user.id)
+    db.session.commit()
+    form.id_number.errors = [
+        _(
+            "This ID number cannot be registered here before a check: your supervisor has "
+            "been asked to look at it."
+        )
+    ]
+
+
 @bp.route("/new/<int:household_id>", methods=["GET", "POST"])
 @requires(Can.FIELD_WORK)
 def new(household_id: int):
@@ -50,9 +80,18 @@ def new(household_id: int):
     """
     household = scope.get_household_or_404(household_id)
     form = ResidentForm()
+    del form.remove_phone
     if form.validate_on_submit():
-        resident = save(form, lambda: rules.register(household, _details(form)))
-        if resident is not REFUSED:
+        try:
+            resident = rules.register(household, _details(form))
+            db.session.commit()
+        except rules.AlreadyRegistered as error:
+            db.session.rollback()
+            _already_registered(form, household, error)
+        except RuleError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
             back = url_for("households.show", household_id=household.id)
             return done(_("%(name)s was added.", name=resident.name), back)
     return _form_page(form, household, None)
@@ -61,13 +100,24 @@ def new(household_id: int):
 @bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
 @requires(Can.MANAGE_HOUSEHOLDS)
 def edit(resident_id: int):
-    """Correct a resident's details."""
+    """Correct a resident's details (the ID number and phone shown masked)."""
     resident = scope.get_resident_or_404(resident_id)
     form = ResidentForm(obj=resident)
-    if (
-        form.validate_on_submit()
-        and save(form, lambda: rules.correct(resident, _details(form))) is not REFUSED
-    ):
+    form.id_number.description = _(
+        "Now %(number)s. Type the whole number to correct it; leave empty to keep it.",
+        number=mask_id_number(resident.id_number),
+    )
+    if resident.phone:
+        form.phone.description = _(
+            "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
+            phone=mask_phone(resident.phone),
+        )
+    else:
+        del form.remove_phone
+    if not form.is_submitted():
+        form.id_number.data = form.phone.data = None  # shown masked above, never in full
+    correct = lambda: rules.correct(resident, _details(form, resident))  # noqa: E731
+    if form.validate_on_submit() and save(form, correct) is not REFUSED:
         back = url_for("households.show", household_id=resident.household_id)
         return done(_("%(name)s was saved.", name=resident.name), back)
     return _form_page(form, resident.household, resident)
@@ -88,12 +138,46 @@ def deactivate(resident_id: int):
 @bp.post("/<int:resident_id>/reveal")
 @requires(Can.REVEAL_IDENTITY)
 def reveal(resident_id: int):
-    """Show one resident's full ID number and phone, and note who looked."""
+    """Show one resident's full ID number and phone, on the audit trail; at most
+    REVEALS_PER_HOUR a worker (a burst shows on their supervisors' today list)."""
     resident = scope.get_resident_or_404(resident_id)
-    audit.info("worker %s revealed resident %s", current_user.id, resident.id)
-    return render(
+    target = ("resident", resident.id)
+    if reveals.too_many(current_user.id):
+        trail.record("reveal_refused", current_user.id, target, resident.household.grid_id)
+        db.session.commit()
+        abort(429)
+    trail.record("reveal", current_user.id, target, resident.household.grid_id)
+    db.session.commit()
+    response = render(
         "households/show.html",
         "residents/_row.html",
         resident=resident,
         **household_page(resident.household, revealed_id=resident.id),
     )
+    # The full numbers must not stay in any cache, the browser's included.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/checks")
+@requires(Can.MANAGE_HOUSEHOLDS)
+def checks():
+    """Registrations whose ID number is another resident's, waiting for a supervisor."""
+    found = db.session.scalars(open_checks().limit(200)).all()
+    visible = {c.id: scope.find_resident(c.existing_id) is not None for c in found}
+    return render("residents/checks.html", checks=found, visible=visible, form=CheckForm())
+
+
+@bp.post("/checks/<int:check_id>/resolve")
+@requires(Can.MANAGE_HOUSEHOLDS)
+def resolve(check_id: int):
+    """Close a check with what was found."""
+    check = get_check_or_404(check_id)
+    form = CheckForm()
+    if not form.validate_on_submit():
+        found = db.session.scalars(open_checks().limit(200)).all()
+        visible = {c.id: scope.find_resident(c.existing_id) is not None for c in found}
+        return render("residents/checks.html", checks=found, visible=visible, form=form, status=422)
+    rules.resolve_check(check, form.resolution.data, current_user.id)
+    db.session.commit()
+    return done(_("The check was closed."), url_for("residents.checks"))

@@ -7,9 +7,11 @@ from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit import trail
 from ..clock import now
 from ..extensions import db
 from ..models import SEVERITY, Household, Resident, StatusChange, more_serious
+from ..models.core import insert_columns, values_of
 
 _household = Household.__table__
 _changes = StatusChange.__table__
@@ -25,6 +27,7 @@ _SET_HOUSEHOLD_COLOUR = (
     )
     .values(status=bindparam("status"), version=bindparam("new_version"))
 )
+_CHANGE_COLUMNS = insert_columns(_changes)
 _RECORD = insert(_changes).returning(_changes.c.id)
 
 
@@ -61,9 +64,18 @@ def _change(
     else:
         _set_household_colour(household, to_status)
     connection = db.session.connection()
-    change.id = connection.execute(
-        _RECORD, {c.key: getattr(change, c.key) for c in _changes.columns if c.key != "id"}
-    ).scalar_one()
+    change.id = connection.execute(_RECORD, values_of(change, _CHANGE_COLUMNS)).scalar_one()
+    if worker_id is not None and SEVERITY[to_status] < SEVERITY[change.from_status]:
+        # Lowering a colour takes a household off the closer watch: a person's decision, on
+        # the trail (raising it is the cautious direction; the change history keeps both).
+        trail.record(
+            "colour_lowered",
+            worker_id,
+            ("resident", target.id) if is_resident else ("household", household.id),
+            household.grid_id,
+            change=change.id,
+            **{"from": change.from_status, "to": to_status},
+        )
     return change
 
 

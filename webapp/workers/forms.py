@@ -1,22 +1,29 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, RadioField, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import RadioField, SelectField
 
-from ..forms import CheckboxesField, Form, choices, code_field, phone_field, text_field
+from ..forms import (
+    CheckboxesField,
+    Form,
+    choices,
+    code_field,
+    password_field,
+    phone_field,
+    text_field,
+)
 from ..models import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS
 
 
 class WorkerForm(Form):
     name = text_field(_l("Name"), 40, _l("Enter the name."))
-    phone = phone_field(_l("Phone (used to sign in)"), _l("Enter the phone number."))
-    password = PasswordField(
+    # Required for a new worker (the rules say so); on the edit page it is shown masked and
+    # left empty keeps the stored number: a full number is shown only through a logged reveal.
+    phone = phone_field(_l("Phone (used to sign in)"))
+    password = password_field(
         _l("Password"),
-        description=_l("At least 8 characters. Leave empty to keep the current password."),
-        validators=[
-            Optional(),
-            Length(min=8, max=128, message=_l("Between %(min)d and %(max)d characters.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
+        description=_l(
+            "At least 8 characters. Leave empty to keep the current password. The worker "
+            "chooses their own at the next sign-in."
+        ),
     )
     role = SelectField(_l("Role"), choices=choices(ROLES), default="worker")
     scope_code = code_field(

@@ -1,21 +1,27 @@
 """Workers' rules: who may be appointed, with which phone and role, and who may be stopped.
 
-A phone number signs one worker in, so it is unique; nobody gives a role that can do more than
-their own (webapp/permissions.py); a new worker gets a first password; nobody deactivates
-themselves (an office would lock itself out). Where a worker may be placed (a node of the
-appointer's own subtree) is the scope's business: the caller finds the node through scope.py.
+A phone number signs one worker in, so it is unique; a manager gives only the roles below their
+own (webapp/permissions.manageable_roles); a new worker gets a first password, and a password a
+manager sets is changed by its worker at the next sign-in; nobody deactivates themselves (an
+office would lock itself out). A new password, a new role or area, and a deactivation end every
+session of the worker, and a deactivation revokes their cards. Every change goes to the audit
+trail. Where a worker may be placed (a node of the appointer's own subtree) is the scope's
+business: the caller finds the node through scope.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..audit import trail
+from ..cards.rules import WORKER_DEACTIVATED, revoke_cards_of
 from ..extensions import db
 from ..models import Grid, Worker
-from ..permissions import grantable_roles
+from ..permissions import manageable_roles
 from ..rules import RuleError
 
 
@@ -24,13 +30,20 @@ class Appointment:
     """What a manager says about a worker: the form's fields, or an import's columns."""
 
     name: str
-    phone: str
+    phone: str | None  # None: keep the current one (the form shows it masked)
     role: str
     scope: Grid
     employment: str
     tags: list[str] = field(default_factory=list)
     positions: list[str] = field(default_factory=list)
     password: str | None = None  # None or empty: keep the current one
+
+
+class Manager(Protocol):
+    """Whoever appoints: the signed-in worker, or the admin an import runs for."""
+
+    id: int
+    role: str
 
 
 def phone_taken(phone: str, except_id: int | None = None) -> bool:
@@ -40,17 +53,21 @@ def phone_taken(phone: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def appoint(worker: Worker, appointment: Appointment, by_role: str) -> Worker:
-    """Save `appointment` on `worker` (a new Worker() or an existing one); `by_role` is the
-    role of whoever appoints."""
-    if appointment.role not in grantable_roles(by_role):
+def appoint(worker: Worker, appointment: Appointment, by: Manager) -> Worker:
+    """Save `appointment` on `worker` (a new Worker() or an existing one)."""
+    new = worker.id is None
+    if appointment.role not in manageable_roles(by.role):
         raise RuleError(_("You cannot give this role."), field="role")
-    if phone_taken(appointment.phone, worker.id):
+    if new and not appointment.phone:
+        raise RuleError(_("Enter the phone number."), field="phone")
+    if appointment.phone and phone_taken(appointment.phone, worker.id):
         raise RuleError(_("Another worker signs in with this phone number."), field="phone")
-    if worker.id is None and not appointment.password:
+    if new and not appointment.password:
         raise RuleError(_("Set a first password (at least 8 characters)."), field="password")
+    before = {"role": worker.role, "scope": worker.scope.code if worker.scope else None}
+    changed = _changes(worker, appointment)
     worker.name = appointment.name
-    worker.phone = appointment.phone
+    worker.phone = appointment.phone or worker.phone
     worker.role = appointment.role
     worker.scope = appointment.scope
     worker.employment = appointment.employment
@@ -58,18 +75,79 @@ def appoint(worker: Worker, appointment: Appointment, by_role: str) -> Worker:
     worker.positions = list(appointment.positions)
     if appointment.password:
         worker.set_password(appointment.password)
-    if worker.id is None:
+        # A password someone else set is known to two people: its worker replaces it.
+        worker.must_change_password = worker.id != by.id
+    if new:
         db.session.add(worker)
+        db.session.flush()
+        trail.record(
+            "worker_created", by.id, ("worker", worker.id), worker.scope_id, role=worker.role
+        )
+        return worker
+    if {"password", "role", "scope"} & set(changed):
+        end_sessions(worker)
+    if changed:
+        details = {"changed": changed}
+        for name in ("role", "scope"):
+            if name in changed:
+                details[name] = [before[name], worker.role if name == "role" else worker.scope.code]
+        trail.record("worker_edited", by.id, ("worker", worker.id), worker.scope_id, **details)
     return worker
 
 
+def _changes(worker: Worker, appointment: Appointment) -> list[str]:
+    """The names of what `appointment` changes on an existing `worker` (never their values
+    for the password)."""
+    if worker.id is None:
+        return []
+    changed = [
+        name
+        for name, old, new in (
+            ("name", worker.name, appointment.name),
+            ("phone", worker.phone, appointment.phone or worker.phone),
+            ("role", worker.role, appointment.role),
+            ("scope", worker.scope_id, appointment.scope.id),
+            ("employment", worker.employment, appointment.employment),
+            ("tags", sorted(worker.tags or []), sorted(appointment.tags)),
+            ("positions", sorted(worker.positions or []), sorted(appointment.positions)),
+        )
+        if old != new
+    ]
+    if appointment.password:
+        changed.append("password")
+    return changed
+
+
+def change_own_password(worker: Worker, current: str, new: str) -> None:
+    """The worker replaces their own password, proving the current one."""
+    if not worker.check_password(current):
+        raise RuleError(_("The current password is wrong."), field="current")
+    if worker.check_password(new):
+        raise RuleError(_("Choose a password other than the current one."), field="password")
+    worker.set_password(new)
+    worker.must_change_password = False
+    end_sessions(worker)
+    trail.record("password_changed", worker.id, ("worker", worker.id), worker.scope_id)
+
+
+def end_sessions(worker: Worker) -> None:
+    """End every session and remember-me cookie of `worker`, on every phone and desk."""
+    worker.session_epoch = (worker.session_epoch or 0) + 1
+
+
 def deactivate(worker: Worker, by_id: int) -> None:
-    """Stop a worker from signing in (their open sessions end at their next request); their
-    visits and history stay."""
+    """Stop a worker from signing in: their sessions end and their cards stop vouching for
+    them; their visits and history stay."""
     if worker.id == by_id:
         raise RuleError(_("You cannot deactivate your own account."))
     worker.active = False
+    end_sessions(worker)
+    revoke_cards_of(worker.id, WORKER_DEACTIVATED, by_id)
+    trail.record("worker_deactivated", by_id, ("worker", worker.id), worker.scope_id)
 
 
 def activate(worker: Worker, by_id: int) -> None:
+    """Let a deactivated worker sign in again (with a new sign-in: their old sessions and cards
+    stay ended)."""
     worker.active = True
+    trail.record("worker_activated", by_id, ("worker", worker.id), worker.scope_id)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields.choices import SelectChoice
 
-from .. import activation, scope
+from .. import activation, reveals, scope
+from ..audit import trail
 from ..extensions import db
 from ..forms import choices
 from ..htmx import render
+from ..identity import mask_phone
 from ..models import ROLES, Worker
-from ..permissions import Can, grantable_roles, requires
+from ..permissions import Can, manageable_roles, requires
 from ..rules import RuleError
 from ..writes import REFUSED, done, save
 from . import bp, rules
@@ -51,8 +53,8 @@ def show(worker_id: int):
 
 
 def _role_choices() -> list[SelectChoice]:
-    grantable = grantable_roles(current_user.role)
-    return [c for c in choices(ROLES) if c.value in grantable]
+    manageable = manageable_roles(current_user.role)
+    return [c for c in choices(ROLES) if c.value in manageable]
 
 
 def _appointment(form: WorkerForm) -> rules.Appointment:
@@ -64,7 +66,7 @@ def _appointment(form: WorkerForm) -> rules.Appointment:
         )
     return rules.Appointment(
         name=form.name.data,
-        phone=form.phone.data,
+        phone=form.phone.data or None,
         role=form.role.data,
         scope=grid,
         employment=form.employment.data,
@@ -76,7 +78,7 @@ def _appointment(form: WorkerForm) -> rules.Appointment:
 
 def _save(form: WorkerForm, worker: Worker) -> bool:
     """Appoint from the form; False (with the error by its field) when the rules refuse."""
-    appoint = lambda: rules.appoint(worker, _appointment(form), current_user.role)  # noqa: E731
+    appoint = lambda: rules.appoint(worker, _appointment(form), current_user)  # noqa: E731
     return save(form, appoint) is not REFUSED
 
 
@@ -107,13 +109,35 @@ def edit(worker_id: int):
     worker = scope.get_worker_or_404(worker_id)
     form = WorkerForm(obj=worker)
     form.role.choices = _role_choices()
+    form.phone.description = _(
+        "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
+        phone=mask_phone(worker.phone),
+    )
     if not form.is_submitted():
         form.scope_code.data = worker.scope.code
+        form.phone.data = None  # shown masked above, never in full
     if form.validate_on_submit() and _save(form, worker):
         return done(
             _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
     return _form_page(form, worker)
+
+
+@bp.post("/<int:worker_id>/reveal")
+@requires(Can.REVEAL_IDENTITY)
+def reveal(worker_id: int):
+    """Show a worker's phone in full (to call them), on the audit trail, within the hourly
+    number of reveals."""
+    worker = scope.get_worker_or_404(worker_id)
+    if reveals.too_many(current_user.id):
+        trail.record("reveal_refused", current_user.id, ("worker", worker.id), worker.scope_id)
+        db.session.commit()
+        abort(429)
+    trail.record("reveal", current_user.id, ("worker", worker.id), worker.scope_id)
+    db.session.commit()
+    response = render("workers/show.html", "workers/_phone.html", worker=worker, revealed=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # Deactivate and activate (a worker cannot deactivate themselves: workers/rules.py).

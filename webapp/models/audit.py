@@ -1,0 +1,77 @@
+"""The audit trail: who did what sensitive thing, when, from where, to what, in which area.
+
+Append-only: the app adds entries and never changes or deletes one (the ORM refuses to, see
+below); only the retention command (`flask --app wsgi audit-prune`) removes entries older than
+AUDIT_RETENTION_DAYS, run by the office's operator.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from .grid import Grid
+from .people import Worker
+
+# What an entry records. The keys are stored; the labels are shown.
+ACTIONS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Failed sign-in"),
+    "sign_out": _l("Signed out"),
+    "sign_out_everywhere": _l("Signed out everywhere"),
+    "password_changed": _l("Password changed"),
+    "reveal": _l("Full ID number and phone shown"),
+    "reveal_refused": _l("Reveal refused: too many"),
+    "worker_created": _l("Worker added"),
+    "worker_edited": _l("Worker changed"),
+    "worker_deactivated": _l("Worker deactivated"),
+    "worker_activated": _l("Worker reactivated"),
+    "card_issued": _l("Card issued"),
+    "card_reissued": _l("Card reissued"),
+    "card_revoked": _l("Card revoked"),
+    "colour_lowered": _l("Colour lowered"),
+    "observation_released": _l("Released early from observation"),
+    "audit_exported": _l("Audit trail exported"),
+}
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now)
+    # None: nobody signed in (a failed sign-in), or the app itself.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    address: Mapped[str | None] = mapped_column(String(45))  # IPv6 at most
+    action: Mapped[str] = mapped_column(String(30))
+    # What it was done to: ("resident", 42), ("worker", 7), ("card", 3), ...
+    object_type: Mapped[str | None] = mapped_column(String(20))
+    object_id: Mapped[int | None]
+    # The node the object belongs to, so that a supervisor reads the entries of their subtree.
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    # What changed, never a password or a full ID number: {"changed": ["role", "scope"], ...}.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[Worker | None] = relationship()
+    grid: Mapped[Grid | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_audit_entry_at", "at"),
+        Index("ix_audit_entry_actor_action_at", "actor_id", "action", "at"),
+        Index("ix_audit_entry_grid_at", "grid_id", "at"),
+    )
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _append_only(mapper, connection, entry: AuditEntry) -> None:
+    raise PermissionError("audit entries are never changed or deleted")
