@@ -60,7 +60,9 @@ def test_reveals_stop_at_the_hourly_limit_and_show_on_the_supervisors_today(
     client = login_as(tree.supervisor_a)
     answers = [client.post(f"/residents/{tree.resident_a.id}/reveal").status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
-    assert len(entries(app, "reveal")) == 3 and len(entries(app, "reveal_refused")) == 1
+    refused = client.post(f"/residents/{tree.resident_a.id}/reveal").get_data(as_text=True)
+    assert "本小时已查看较多完整号码" in refused
+    assert len(entries(app, "reveal")) == 3 and len(entries(app, "reveal_refused")) == 2
     page = login_as(tree.admin).get("/today/").get_data(as_text=True)
     assert tree.supervisor_a.name in page and "3" in page
 

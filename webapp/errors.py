@@ -6,7 +6,9 @@ import logging
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
 
 from .extensions import db
 
@@ -35,7 +37,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return page(429, _("Too many attempts. Wait a minute and try again."))
+        # A limit of the app's own says why (abort(429, description=...)); the limiter's (whose
+        # description is the limit itself, "10 per 1 minute") says "too many attempts".
+        own = not isinstance(error, RateLimitExceeded)
+        said = (
+            error.description if own and error.description != TooManyRequests.description else None
+        )
+        return page(429, said or _("Too many attempts. Wait a minute and try again."))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
+from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from . import scope
@@ -24,6 +25,21 @@ def too_many(worker_id: int) -> bool:
     """Whether the worker has used up this hour's reveals."""
     since = now() - timedelta(hours=1)
     return trail.count_since(worker_id, "reveal", since) >= current_app.config["REVEALS_PER_HOUR"]
+
+
+def ask(worker_id: int, target: tuple[str, int], grid_id: int) -> None:
+    """Record a reveal of `target` by the worker, or, past the hourly limit, its refusal
+    (committed) and a 429 that says why. The caller commits a reveal with its answer."""
+    if too_many(worker_id):
+        trail.record("reveal_refused", worker_id, target, grid_id)
+        db.session.commit()
+        abort(
+            429,
+            description=_(
+                "You have shown many full numbers this hour. Wait, or ask your supervisor."
+            ),
+        )
+    trail.record("reveal", worker_id, target, grid_id)
 
 
 def bursts(hours: int = 24) -> list[tuple[Worker, int]]:

@@ -21,7 +21,10 @@ from .queries import valid_now
 # Reasons written by the app itself; a person's reason is stored as typed.
 REPLACED = "replaced"
 WORKER_DEACTIVATED = "worker_deactivated"
-REASONS = {REPLACED: _l("Replaced by a new card"), WORKER_DEACTIVATED: _l("Worker deactivated")}
+REASONS = {
+    REPLACED: _l("Replaced by a new card"),
+    WORKER_DEACTIVATED: _l("Its worker was deactivated"),
+}
 
 
 def issue(worker: Worker, valid_until: date, issued_by_id: int) -> Card:

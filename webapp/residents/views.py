@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import reveals, scope
-from ..audit import trail
 from ..extensions import db
 from ..households.page import household_page
 from ..htmx import render
@@ -141,12 +140,7 @@ def reveal(resident_id: int):
     """Show one resident's full ID number and phone, on the audit trail; at most
     REVEALS_PER_HOUR a worker (a burst shows on their supervisors' today list)."""
     resident = scope.get_resident_or_404(resident_id)
-    target = ("resident", resident.id)
-    if reveals.too_many(current_user.id):
-        trail.record("reveal_refused", current_user.id, target, resident.household.grid_id)
-        db.session.commit()
-        abort(429)
-    trail.record("reveal", current_user.id, target, resident.household.grid_id)
+    reveals.ask(current_user.id, ("resident", resident.id), resident.household.grid_id)
     db.session.commit()
     response = render(
         "households/show.html",

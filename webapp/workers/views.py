@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 from wtforms.fields.choices import SelectChoice
 
 from .. import activation, reveals, scope
-from ..audit import trail
 from ..extensions import db
 from ..forms import choices
 from ..htmx import render
@@ -129,11 +128,7 @@ def reveal(worker_id: int):
     """Show a worker's phone in full (to call them), on the audit trail, within the hourly
     number of reveals."""
     worker = scope.get_worker_or_404(worker_id)
-    if reveals.too_many(current_user.id):
-        trail.record("reveal_refused", current_user.id, ("worker", worker.id), worker.scope_id)
-        db.session.commit()
-        abort(429)
-    trail.record("reveal", current_user.id, ("worker", worker.id), worker.scope_id)
+    reveals.ask(current_user.id, ("worker", worker.id), worker.scope_id)
     db.session.commit()
     response = render("workers/show.html", "workers/_phone.html", worker=worker, revealed=True)
     response.headers["Cache-Control"] = "no-store"
