@@ -103,7 +103,7 @@ def export():
                 mask_phone(entry.actor.phone) if entry.actor else "",
                 entry.address or "",
                 entry.action_label,
-                f"{entry.object_type} {entry.object_id}" if entry.object_type else "",
+                entry.object_label,
                 entry.grid.name if entry.grid else "",
                 json.dumps(entry.details, ensure_ascii=False) if entry.details else "",
             ]

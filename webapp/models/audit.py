@@ -40,6 +40,16 @@ ACTIONS = {
 }
 
 
+# What an entry is about, by `object_type`.
+OBJECT_TYPES = {
+    "worker": _l("Worker"),
+    "resident": _l("Resident"),
+    "household": _l("Household"),
+    "card": _l("Card"),
+    "observation": _l("Home observation"),
+}
+
+
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
 
@@ -69,6 +79,13 @@ class AuditEntry(db.Model):
     @property
     def action_label(self) -> str:
         return str(ACTIONS.get(self.action, self.action))
+
+    @property
+    def object_label(self) -> str:
+        """"Resident 42": what the entry is about, for the page and the export."""
+        if not self.object_type:
+            return ""
+        return f"{OBJECT_TYPES.get(self.object_type, self.object_type)} {self.object_id}"
 
 
 @event.listens_for(AuditEntry, "before_update")
