@@ -312,3 +312,85 @@ def test_language_link_comes_back_to_the_same_address(chromium, live_server, pat
     context.close()
     assert parse_qs(urlsplit(href).query)["next"] == [path]
     assert url == live_server + path
+
+
+# Recorded before any of the page's own scripts run, in every document the context opens.
+RECORD_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`);
+});
+"""
+
+
+def test_pages_and_writes_work_under_the_content_security_policy(
+    chromium, live_server, tree, app, shoot
+):
+    """Today, a micro-grid, a household, an observation, a daily report and the workers' pages
+    load without a single violation of the policy; a one-tap visit and a colour change with
+    htmx save and update the page; and the policy is in force (an inline script is refused)."""
+    context = phone_context(chromium, live_server)
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: console.append(str(error)))
+    violations: list[str] = []
+
+    def check(url: str) -> None:
+        violations.extend(f"{url}: {v}" for v in page.evaluate("window.cspViolations"))
+
+    sign_in(page, tree.admin)
+    for url in (
+        "/today/",
+        f"/observations/{tree.observation_b.id}",
+        f"/reports/{tree.grid_a.id}",
+        "/workers/",
+    ):
+        page.goto(url)
+        check(url)
+    page.goto(f"/workers/{tree.worker_a.id}")
+    expect(page.locator("#card-panel")).to_be_visible()  # loaded by htmx (hx-trigger="load")
+    check("worker")
+
+    page.goto(f"/households/{tree.household_a.id}")
+    form = page.locator("form[action*='statuses/household']")
+    page.locator("details.mark", has=form).locator("summary").click()
+    form.locator("input[value=red]").check()
+    form.locator("input[name=reason]").fill("发热，居家隔离")
+    form.locator("button.primary").click()
+    expect(page.locator("#card-head h1 .dot")).to_have_class(re.compile(r"\bs-red\b"))
+    check("household")
+
+    page.goto(f"/grids/{tree.micro_a.id}")
+    row = page.locator(f"#h{tree.household_a.id}")
+    row.locator("button[value=door]").click()
+    expect(row.locator(".meta")).to_contain_text(TIME)
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    check("micro-grid")
+    shoot(page, "micro-grid-under-csp")
+
+    # htmx read its configuration: it neither evaluates code nor adds styles or scripts.
+    names = ("allowEval", "allowScriptTags", "includeIndicatorStyles")
+    assert [page.evaluate(f"htmx.config.{name}") for name in names] == [False, False, False]
+    assert violations == []
+    # Also htmx's own refusals (htmx:evalDisallowedError), which name no policy.
+    assert console == []
+    assert visits_of(app, tree.household_a.id) == 1
+    with app.app_context():
+        db.session.remove()
+        assert db.session.get(Household, tree.household_a.id).status == "red"
+
+    # The listener sees a violation when there is one: an inline script is refused.
+    ran = page.evaluate(
+        """() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineRan = true';
+          document.head.append(script);
+          return window.inlineRan === true;
+        }"""
+    )
+    assert not ran
+    page.wait_for_function("window.cspViolations.length > 0")
+    assert page.evaluate("window.cspViolations")[0].startswith("script-src")
+    context.close()

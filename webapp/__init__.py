@@ -19,6 +19,7 @@ from . import (
     errands,
     errors,
     grids,
+    headers,
     households,
     main,
     observations,
@@ -80,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     assets.init_app(app)
+    headers.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     for feature in FEATURES:
