@@ -20,6 +20,7 @@ from . import (
     errors,
     grids,
     households,
+    limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
     observations,
     progress,
