@@ -54,8 +54,11 @@ def make_app(db_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": db_url,
         "WTF_CSRF_ENABLED": False,
-        # The limiter stays on (Flask-Limiter binds to one app); tests that check it lower this.
+        # The limiter stays on (Flask-Limiter binds to one app); tests that check it lower these.
         "RATELIMIT_LOGIN": "1000 per minute",
+        "RATELIMIT_LOGIN_ACCOUNT": "1000 per minute",
+        # One limiter serves every app of the run, and the counters' table is emptied between
+        # tests anyway; tests/test_throttle.py tries the database's storage on its own.
         "RATELIMIT_STORAGE_URI": "memory://",
         # scrypt is right for production and far too slow for a fixture run per test.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

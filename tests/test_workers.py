@@ -53,7 +53,7 @@ def test_unknown_grid_code_is_refused(tree, login_as):
 
 
 def test_short_password_is_refused(tree, login_as):
-    """Passwords have at least 8 characters."""
+    """Passwords have at least 10 characters."""
     client = login_as(tree.admin)
     assert client.post("/workers/new", data=new_worker(password="short")).status_code == 422
 

@@ -21,6 +21,7 @@ from . import (
     grids,
     headers,
     households,
+    limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
     observations,
     progress,

@@ -7,8 +7,10 @@ import time
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from . import passwords
 from .extensions import db
 from .identity import is_valid_phone
 from .models import Grid, Worker
@@ -39,15 +41,17 @@ def _root_grid() -> Grid:
     prompt="Password",
     hide_input=True,
     confirmation_prompt=True,
-    help="At least 8 characters.",
+    help=f"At least {passwords.MIN_LENGTH} characters, not a common one, not the phone number.",
 )
 def create_admin(phone: str, name: str, password: str) -> None:
     """Create an administrator (scope: the whole tree); asks for what is left out."""
     phone = phone.strip()
     if not is_valid_phone(phone):
         raise click.BadParameter("11 digits, starting 13-19", param_hint="--phone")
-    if len(password) < 8:
-        raise click.BadParameter("at least 8 characters", param_hint="--password")
+    # The rule of every new password; its sentence in English, as the command's others are.
+    with force_locale("en"):
+        if reason := passwords.weakness(password, phone):
+            raise click.BadParameter(str(reason), param_hint="--password")
     if not name.strip():
         raise click.BadParameter("required", param_hint="--name")
     if db.session.scalar(select(Worker.id).where(Worker.phone == phone)):

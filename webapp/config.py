@@ -103,8 +103,14 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # Redis when there is one, else the app's own database (webapp/limits_storage.py).
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "gridwork-db://"
+        # Sign-in attempts per address, and per phone number tried from any address (guesses
+        # spread over many addresses at one account); unknown phones count alike.
         self.RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+        self.RATELIMIT_LOGIN_ACCOUNT = os.environ.get(
+            "RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes"
+        )
         # The public check of a card's QR code (/v/<serial>), per address.
         self.RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "30 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True

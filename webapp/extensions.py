@@ -32,6 +32,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Its counters are in Redis, or without REDIS_URL in the database (webapp/limits_storage.py),
+# so that every process of a server counts against the same limits.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # The only views with a limit: the sign-in form and the public checks of printed codes

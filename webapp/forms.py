@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from . import passwords
 from .identity import is_valid_phone
 
 
@@ -89,15 +90,25 @@ def phone_field(label, required=None, **kw) -> StringField:
     )
 
 
+def strong_password(form, field: Field) -> None:
+    """A password that webapp/passwords.py accepts (the phone it may not hold is the rules'
+    check: they know whose password it is)."""
+    # After Length's own message, the same sentence again would say nothing new.
+    if field.data and not field.errors and (reason := passwords.weakness(field.data)):
+        raise ValidationError(reason)
+
+
 def password_field(label, required: bool = False, **kw) -> PasswordField:
-    """A new password, 8 to 128 characters; optional (empty: keep the current one) unless
-    `required`."""
+    """A new password that webapp/passwords.py accepts; optional (empty: keep the current one)
+    unless `required`."""
     first = DataRequired(_l("Choose a password.")) if required else Optional()
     return PasswordField(
         label,
         validators=[
             first,
-            Length(min=8, max=128, message=_l("Between %(min)d and %(max)d characters.")),
+            # Length also gives the input its minlength and maxlength.
+            Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH, message=passwords.LENGTH),
+            strong_password,
         ],
         render_kw={"autocomplete": "new-password"},
         **kw,

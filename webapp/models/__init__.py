@@ -26,6 +26,7 @@ from .households import (
 )
 from .jobs import Job
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
+from .ratelimits import RateLimitCounter
 
 __all__ = [
     "ACTIONS",
@@ -53,6 +54,7 @@ __all__ = [
     "Job",
     "Observation",
     "ObservationEvent",
+    "RateLimitCounter",
     "Resident",
     "StatusChange",
     "Visit",

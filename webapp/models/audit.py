@@ -22,6 +22,7 @@ from .people import Worker
 ACTIONS = {
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Failed sign-in"),
+    "sign_in_refused": _l("Sign-in refused: too many attempts"),
     "sign_out": _l("Signed out"),
     "sign_out_everywhere": _l("Signed out everywhere"),
     "password_changed": _l("Password changed"),

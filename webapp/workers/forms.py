@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField
 
+from .. import passwords
 from ..forms import (
     CheckboxesField,
     Form,
@@ -21,8 +22,9 @@ class WorkerForm(Form):
     password = password_field(
         _l("Password"),
         description=_l(
-            "At least 8 characters. Leave empty to keep the current password. The worker "
-            "chooses their own at the next sign-in."
+            "At least %(min)d characters, not a common one, not the phone number. Leave empty "
+            "to keep the current password. The worker chooses their own at the next sign-in.",
+            min=passwords.MIN_LENGTH,
         ),
     )
     role = SelectField(_l("Role"), choices=choices(ROLES), default="worker")

@@ -2,11 +2,12 @@
 
 A phone number signs one worker in, so it is unique; a manager gives only the roles below their
 own (webapp/permissions.manageable_roles); a new worker gets a first password, and a password a
-manager sets is changed by its worker at the next sign-in; nobody deactivates themselves (an
-office would lock itself out). A new password, a new role or area, and a deactivation end every
-session of the worker, and a deactivation revokes their cards. Every change goes to the audit
-trail. Where a worker may be placed (a node of the appointer's own subtree) is the scope's
-business: the caller finds the node through scope.py.
+manager sets is changed by its worker at the next sign-in; every new password passes
+webapp/passwords.py, which also refuses the worker's own phone number; nobody deactivates
+themselves (an office would lock itself out). A new password, a new role or area, and a
+deactivation end every session of the worker, and a deactivation revokes their cards. Every
+change goes to the audit trail. Where a worker may be placed (a node of the appointer's own
+subtree) is the scope's business: the caller finds the node through scope.py.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Protocol
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import passwords
 from ..audit import trail
 from ..cards.rules import WORKER_DEACTIVATED, revoke_cards_of
 from ..extensions import db
@@ -63,7 +65,12 @@ def appoint(worker: Worker, appointment: Appointment, by: Manager) -> Worker:
     if appointment.phone and phone_taken(appointment.phone, worker.id):
         raise RuleError(_("Another worker signs in with this phone number."), field="phone")
     if new and not appointment.password:
-        raise RuleError(_("Set a first password (at least 8 characters)."), field="password")
+        raise RuleError(
+            _("Set a first password (at least %(min)d characters).", min=passwords.MIN_LENGTH),
+            field="password",
+        )
+    if appointment.password:
+        _check_password(appointment.password, appointment.phone or worker.phone)
     before = {"role": worker.role, "scope": worker.scope.code if worker.scope else None}
     changed = _changes(worker, appointment)
     worker.name = appointment.name
@@ -124,10 +131,17 @@ def change_own_password(worker: Worker, current: str, new: str) -> None:
         raise RuleError(_("The current password is wrong."), field="current")
     if worker.check_password(new):
         raise RuleError(_("Choose a password other than the current one."), field="password")
+    _check_password(new, worker.phone)
     worker.set_password(new)
     worker.must_change_password = False
     end_sessions(worker)
     trail.record("password_changed", worker.id, ("worker", worker.id), worker.scope_id)
+
+
+def _check_password(password: str, phone: str | None) -> None:
+    """Refuse a password that webapp/passwords.py refuses for the worker with `phone`."""
+    if reason := passwords.weakness(password, phone):
+        raise RuleError(str(reason), field="password")
 
 
 def end_sessions(worker: Worker) -> None:
