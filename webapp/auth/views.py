@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..htmx import render
 from ..models import Worker
 from ..permissions import Can, requires
-from ..urls import local_path
+from ..urls import next_path
 from . import bp
 from .forms import LoginForm
 from .guard import public
@@ -27,6 +27,7 @@ def _login_limit() -> str:
 @public
 def login():
     """Sign in; a wrong phone and a wrong password get the same answer."""
+    back = next_path(url_for("main.index"))  # first: a bad `next` is refused before sign-in
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -38,7 +39,7 @@ def login():
             form.phone.errors.append(_("This account has been deactivated. Ask your supervisor."))
         else:
             login_user(load_signed_in(worker.id), remember=form.remember.data)
-            return redirect(local_path(request.args.get("next"), url_for("main.index")))
+            return redirect(back)
         return render("auth/login.html", form=form, status=422)
     return render("auth/login.html", form=form, status=422 if form.errors else 200)
 
