@@ -12,8 +12,11 @@ from werkzeug.routing import IntegerConverter
 
 from webapp import clock, create_app
 from webapp.extensions import db
-from webapp.models import Card, Household, Observation, Resident, Visit, Worker
+from webapp.models import Card, Household, Observation, Resident, Worker
 
+from .test_observations import DAY, start
+from .test_statuses import mark
+from .test_visits import count_visits, post_visit
 from .test_workers import new_worker
 
 HX = {"HX-Request": "true"}
@@ -60,18 +63,11 @@ def test_a_bad_page_number_shows_the_first_page(page, tree, login_as):
 @pytest.mark.parametrize("value", ["99999999999999999999", str(2**63), "1" * 5000])
 def test_a_huge_count_of_persons_is_refused(value, tree, login_as, app):
     """A number of persons seen beyond any household: 422 with a message, no visit."""
-    client = login_as(tree.worker_a)
-    response = client.post(
-        f"/visits/new/{tree.household_a.id}",
-        data={"key": "key-visit-huge", "method": "door", "persons_seen": value},
-        headers=HX,
-    )
+    response = post_visit(login_as(tree.worker_a), tree.household_a.id, HX, persons_seen=value)
     assert response.status_code == 422
-    assert "应在 0 到 50 之间" in response.get_data(as_text=True) or "不是有效的整数" in (
-        response.get_data(as_text=True)
-    )
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    body = response.get_data(as_text=True)
+    assert "应在 0 到 50 之间" in body or "不是有效的整数" in body
+    assert count_visits(app) == 0
 
 
 def test_a_huge_worker_id_in_a_batch_is_refused(tree, login_as, app):
@@ -92,15 +88,28 @@ def test_a_huge_worker_id_in_a_batch_is_refused(tree, login_as, app):
 )
 def test_a_visit_time_at_the_edge_of_the_calendar_is_refused(value, tree, login_as, app):
     """A recorded time whose China time falls outside the calendar: 422, no visit."""
-    client = login_as(tree.worker_a)
-    response = client.post(
-        f"/visits/new/{tree.household_a.id}",
-        data={"key": "key-visit-edge", "method": "door", "visited_at": value},
-        headers=HX,
-    )
+    response = post_visit(login_as(tree.worker_a), tree.household_a.id, HX, visited_at=value)
     assert response.status_code == 422
-    with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    assert count_visits(app) == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["to=0001-01-05", "from=0001-01-01&to=0001-01-02", "to=0999-12-31"]
+)
+def test_a_period_ending_in_year_one_is_a_message(query, tree, login_as):
+    """A period summary ending before 2000: 422 with the message, not an overflow."""
+    response = login_as(tree.admin).get(f"/reports/{tree.root.id}/period?{query}")
+    assert response.status_code == 422
+    assert "2000-01-01" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("job_id", ["%00", "b" * 31 + "%00", "%0d%0a", "B" * 32, "x" * 300])
+def test_a_job_id_that_is_not_one_is_not_found(job_id, tree, login_as):
+    """A job id of the wrong shape (a NUL breaks PostgreSQL) is a 404 on every job route."""
+    client = login_as(tree.admin)
+    assert client.get(f"/progress/{job_id}").status_code == 404
+    assert client.get(f"/progress/{job_id}/download").status_code == 404
+    assert client.post(f"/progress/{job_id}/retry").status_code == 404
 
 
 # Characters no typed text keeps: C0 controls (NUL, ESC, CR, LF, ...), DEL, C1 controls, and
@@ -108,8 +117,13 @@ def test_a_visit_time_at_the_edge_of_the_calendar_is_refused(value, tree, login_
 CONTROLS = "\x00\x01\x1b\x7f\x85\x9b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
-def _has_controls(text: str) -> bool:
-    return any(ch in CONTROLS or ch in "\r\n\t" for ch in text)
+def test_plain_text_drops_controls_and_turns_line_breaks_into_spaces():
+    """Every control character goes; a tab or a line break between words leaves a space."""
+    from webapp.converters import plain_text
+
+    typed = f"{CONTROLS}张三\r\n李四\t王五\u2028赵六{CONTROLS}"
+    assert plain_text(typed).strip() == "张三 李四 王五 赵六"  # strip: NEL (\x85) breaks lines too
+    assert plain_text("普通的地址 1幢") == "普通的地址 1幢" and plain_text(None) is None
 
 
 def test_control_characters_are_stripped_from_a_workers_name(tree, login_as, app):
@@ -131,28 +145,23 @@ def test_control_characters_are_stripped_from_a_workers_name(tree, login_as, app
 
 
 @pytest.mark.parametrize(
-    "field, value",
-    [("address", "1幢\x001单元\u2066101室\u2069"), ("address", "\u202e101\x1b[2J")],
+    "typed, kept",
+    [("1幢\x001单元\u2066101室\u2069", "1幢1单元101室"), ("\u202e101\x1b[2J", "101[2J")],
 )
-def test_control_characters_never_reach_the_database(field, value, tree, login_as, app):
+def test_control_characters_never_reach_the_database(typed, kept, tree, login_as, app):
     """NUL (which PostgreSQL refuses), ESC and bidi controls are dropped from an address."""
     client = login_as(tree.supervisor_a)
-    response = client.post(f"/households/new/{tree.micro_a.id}", data={field: value})
-    assert response.status_code == 303, response.get_data(as_text=True)
+    assert (
+        client.post(f"/households/new/{tree.micro_a.id}", data={"address": typed}).status_code
+        == 303
+    )
     with app.app_context():
-        stored = db.session.scalars(select(Household.address)).all()
-    assert all(not _has_controls(address) for address in stored)
-    assert "1幢1单元101室" in stored or "101[2J" in stored
+        assert db.session.scalar(select(Household.id).where(Household.address == kept))
 
 
 def test_a_reason_of_control_characters_only_is_empty(tree, login_as, app):
     """A colour change whose reason is only line breaks and controls asks for a reason."""
-    client = login_as(tree.worker_a)
-    response = client.post(
-        f"/statuses/household/{tree.household_a.id}",
-        data={"key": "key-status-ctl", "status": "red", "reason": "\r\n\x00\u202e"},
-        headers=HX,
-    )
+    response = mark(login_as(tree.worker_a), tree.household_a.id, reason="\r\n\x00\u202e")
     assert response.status_code == 422
     assert "请填写调整原因" in response.get_data(as_text=True)
 
@@ -219,9 +228,6 @@ def test_normalize_id_number_reads_full_width_and_ideographic_spaces():
     )
 
 
-DAY = date(2026, 3, 2)
-
-
 @pytest.fixture
 def at_nine():
     clock.freeze(datetime.combine(DAY, datetime.min.time()).replace(hour=9))
@@ -229,22 +235,10 @@ def at_nine():
     clock.freeze(None)
 
 
-def _start(client, resident_id: int, days: int):
-    return client.post(
-        f"/observations/new/{resident_id}",
-        data={
-            "key": f"key-obs-{days:04d}",
-            "start_date": DAY.isoformat(),
-            "planned_end": (DAY + timedelta(days=days)).isoformat(),
-            "reason": "外地返回",
-        },
-    )
-
-
 def test_an_observation_longer_than_90_days_is_refused(tree, login_as, app, at_nine):
     """A planned end 91 days after the start: 422, the message by the end date, nothing made."""
     client = login_as(tree.worker_a)
-    response = _start(client, tree.resident_a.id, 91)
+    response = start(client, tree.resident_a.id, days=91)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "最长 90 天" in page
@@ -256,13 +250,13 @@ def test_an_observation_longer_than_90_days_is_refused(tree, login_as, app, at_n
 def test_an_observation_of_exactly_90_days_is_started(tree, login_as, at_nine):
     """90 days is the longest observation."""
     client = login_as(tree.worker_a)
-    assert _start(client, tree.resident_a.id, 90).status_code == 303
+    assert start(client, tree.resident_a.id, days=90).status_code == 303
 
 
 def test_an_observation_cannot_be_extended_past_90_days(tree, login_as, app, at_nine):
     """Extensions add up: no extension may end more than 90 days after the start."""
     client = login_as(tree.worker_a)
-    _start(client, tree.resident_a.id, 14)
+    start(client, tree.resident_a.id)
     with app.app_context():
         obs = db.session.scalar(select(Observation.id).order_by(Observation.id.desc()))
     ok = client.post(
