@@ -14,6 +14,7 @@ from webapp import clock, create_app
 from webapp.extensions import db
 from webapp.models import Card, Household, Observation, Resident, Worker
 
+from .conftest import PASSWORD
 from .test_observations import DAY, start
 from .test_statuses import mark
 from .test_visits import count_visits, post_visit
@@ -199,8 +200,6 @@ def test_the_phone_input_takes_a_phone_typed_in_groups(tree, login_as):
 
 def test_a_worker_signs_in_with_the_phone_in_groups(tree, client):
     """Signing in with "139 0000 0003" finds the worker of 13900000003."""
-    from .conftest import PASSWORD
-
     response = client.post("/login", data={"phone": "139 0000 0003", "password": PASSWORD})
     assert response.status_code == 302
 
@@ -286,8 +285,6 @@ def test_a_control_character_in_the_language_switch_next_is_a_400(bad, client):
 @pytest.mark.parametrize("bad", ["%0d%0aSet-Cookie:x", "%0a", "%00", "%1b", "%09/evil.example/"])
 def test_a_control_character_in_the_sign_in_next_is_a_400(bad, tree, client):
     """/login?next=… with a line break: 400 on the page and on the post (nobody signed in)."""
-    from .conftest import PASSWORD
-
     url = f"/login?next=/{bad}"
     assert client.get(url).status_code == 400
     data = {"phone": tree.worker_a.phone, "password": PASSWORD}
@@ -297,8 +294,6 @@ def test_a_control_character_in_the_sign_in_next_is_a_400(bad, tree, client):
 
 def test_a_plain_next_still_leads_back(tree, client):
     """A local `next` is followed as before; another site falls back to the start page."""
-    from .conftest import PASSWORD
-
     assert client.get("/lang/en?next=/today/").headers["Location"] == "/today/"
     assert client.get("/lang/zh?next=//evil.example/").headers["Location"] == "/"
     data = {"phone": tree.worker_a.phone, "password": PASSWORD}

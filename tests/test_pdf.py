@@ -5,6 +5,7 @@ import base64
 import io
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 import segno
@@ -146,8 +147,6 @@ def test_n_up_sheets_hold_their_items_and_marks(app):
 def test_the_instance_folders_secrets_are_not_fetched(app, name):
     """The secret key and the SQLite file under the instance folder are refused by the
     fetcher, and a PDF that points at them renders without them."""
-    from pathlib import Path
-
     secret = Path(app.instance_path) / name
     secret.write_bytes(b"never on paper")
     try:
