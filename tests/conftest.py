@@ -96,7 +96,9 @@ def _clean_database(request):
             else:
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
-    limiter.reset()
+        # In the app's context: the limiter keeps one storage for the process, which the last
+        # app built chose (an app built with the defaults counts in the database).
+        limiter.reset()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import base64
 import io
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 import segno
@@ -140,3 +141,33 @@ def test_n_up_sheets_hold_their_items_and_marks(app):
     assert all(sheet.count('class="nup-mark ') == 18 for sheet in sheets)
     assert "left: 19.400mm; top: 13.500mm; width: 171.200mm; height: 270.000mm" in html
     assert ".nup-m1 { left: 19.325mm; top: 6.500mm; width: 0.150mm; height: 5.000mm }" in html
+
+
+@pytest.mark.parametrize("name", ["secret_key", "gridwork.sqlite"])
+def test_the_instance_folders_secrets_are_not_fetched(app, name):
+    """The secret key and the SQLite file under the instance folder are refused by the
+    fetcher, and a PDF that points at them renders without them."""
+    secret = Path(app.instance_path) / name
+    secret.write_bytes(b"never on paper")
+    try:
+        with app.test_request_context():
+            with pytest.raises(ValueError):
+                pdf.fetcher().fetch(secret.as_uri())
+            assert write_pdf(f'{CJK}<img src="{secret.as_uri()}">').startswith(b"%PDF")
+    finally:
+        secret.unlink()
+
+
+def test_a_photo_under_the_photo_folder_is_fetched(app):
+    """The photo folder stays readable: cards print their photos."""
+    from webapp.photos import photos_dir
+
+    with app.test_request_context():
+        photo = photos_dir() / "fetch-test.jpg"
+        Image.new("RGB", (3, 4), (200, 10, 10)).save(photo, "JPEG")
+        try:
+            fetched = pdf.fetcher().fetch(photo.as_uri())
+            assert fetched.read().startswith(b"\xff\xd8")  # a JPEG
+            fetched.close()
+        finally:
+            photo.unlink()

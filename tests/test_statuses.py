@@ -174,3 +174,59 @@ def test_a_returnee_raises_the_household_and_counts_as_a_member(tree, login_as, 
     again = mark(client, tree.household_a.id, "yellow", key="key-after-0001", version=str(version))
     assert again.status_code == 200
     assert [h[:2] for h in history(app)] == [("green", "light_yellow"), ("light_yellow", "yellow")]
+
+
+def test_a_copy_that_loses_the_version_race_answers_as_the_first(tree, login_as, app, monkeypatch):
+    """A copy loaded the household before the first copy committed, then finds the version
+    moved on: its key went through, so it gets the first copy's answer, not the conflict."""
+    import threading
+
+    from webapp import scope
+
+    client = login_as(tree.worker_a)
+    other = app.test_client()
+    other.post("/login", data={"phone": tree.worker_a.phone, "password": "secret-pass-1"})
+    load, answers, raced = scope.get_household_or_404, [], []
+
+    def load_then_let_the_first_copy_commit(household_id: int):
+        household = load(household_id)  # version 1, as both copies saw it
+        if not raced:  # only the late copy waits; the first one goes straight through
+            raced.append(True)
+            first = threading.Thread(
+                target=lambda: answers.append(mark(other, tree.household_a.id, key="key-race-0002"))
+            )
+            first.start()
+            first.join()
+        return household
+
+    monkeypatch.setattr(scope, "get_household_or_404", load_then_let_the_first_copy_commit)
+    late = mark(client, tree.household_a.id, key="key-race-0002")
+    assert answers[0].status_code == 200
+    assert late.status_code == 200, late.get_data(as_text=True)
+    assert "s-red" in late.get_data(as_text=True) and "刚才有人修改了该户" not in late.get_data(
+        as_text=True
+    )
+    assert history(app) == [("green", "red", tree.worker_a.id)]
+
+
+def test_ten_copies_sent_together_make_one_change(tree, login_as, app):
+    """Ten copies of one colour change sent at once by ten threads: one row, ten 200s."""
+    import threading
+
+    client = login_as(tree.worker_a)
+    cookie = client.get_cookie("session").value
+    start, codes = threading.Barrier(10), []
+
+    def send():
+        copy = app.test_client()
+        copy.set_cookie("session", cookie)
+        start.wait()
+        codes.append(mark(copy, tree.household_a.id, key="key-race-0010").status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200] * 10
+    assert history(app) == [("green", "red", tree.worker_a.id)]

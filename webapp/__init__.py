@@ -15,6 +15,7 @@ from . import (
     cards,
     catalogs,
     cli,
+    converters,
     database,
     errands,
     errors,
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    converters.init_app(app)
     database.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=catalogs.select_locale)

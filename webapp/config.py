@@ -145,6 +145,8 @@ class Config:
         # Follow-up slots of home observation: name -> (first hour, hour after the last).
         self.FOLLOW_UP_SLOTS = {"am": (6, 12), "pm": (12, 20)}
         self.OBSERVATION_DAYS = 14
+        # The longest an observation may run, extensions included (start to planned end).
+        self.OBSERVATION_MAX_DAYS = 90
         # Home observation puts the household at least at this colour (yellow).
         self.OBSERVATION_STATUS = "yellow"
         # At or above this temperature (°C), or with any symptom, a follow-up raises the household

@@ -16,7 +16,8 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import passwords
-from .identity import is_valid_phone
+from .converters import plain_text
+from .identity import is_valid_phone, normalize_phone
 
 
 @lru_cache(maxsize=8)
@@ -73,20 +74,32 @@ AT_MOST = _l("At most %(max)d characters.")
 
 def text_field(label, max_length: int, required=None, filters=(strip,), validators=(), **kw):
     """A stripped text field, at most `max_length` long; `required` is the message when empty
-    (None: the field is optional)."""
+    (None: the field is optional). Control characters are taken out before `filters` run, in
+    every text field: a NUL or a line break is never anything a user meant to type."""
     first = DataRequired(required) if required else Optional()
     return StringField(
         label,
-        filters=list(filters),
+        filters=[plain_text, *filters],
         validators=[first, Length(max=max_length, message=AT_MOST), *validators],
         **kw,
     )
 
 
+# Room for a phone typed in groups ("138 0013 8001"): the input's maxlength must not cut it.
+PHONE_TYPED_LENGTH = 20
+
+
 def phone_field(label, required=None, **kw) -> StringField:
-    """A mainland mobile number, numeric keyboard on phones."""
+    """A mainland mobile number, kept as its 11 digits however it was typed; numeric keyboard
+    on phones."""
     return text_field(
-        label, 11, required, validators=[mobile_phone], render_kw={"inputmode": "numeric"}, **kw
+        label,
+        PHONE_TYPED_LENGTH,
+        required,
+        filters=(strip, normalize_phone),
+        validators=[mobile_phone],
+        render_kw={"inputmode": "numeric"},
+        **kw,
     )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
-_PHONE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits, whole string: \d would take other scripts' digits, and $ a final newline.
+_ID_SHAPE = re.compile(r"[1-9][0-9]{16}[0-9X]")
+_PHONE_SHAPE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def id_check_char(first17: str) -> str:
@@ -18,12 +20,26 @@ def id_check_char(first17: str) -> str:
 
 
 def normalize_id_number(value: str) -> str:
-    return value.strip().upper().replace(" ", "")
+    """An ID number as typed (full-width digits from a Chinese input method, spaces between
+    groups, a lower-case x) in the form it is stored and checked in."""
+    return "".join(unicodedata.normalize("NFKC", value).upper().split())
+
+
+# Between the groups of a phone number as people write it: 138 0013 8001, 138-0013-8001.
+_PHONE_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def normalize_phone(value: str | None) -> str | None:
+    """A phone as typed (full-width digits, spaces or dashes between groups) as its digits
+    alone; whether that is a mobile number is is_valid_phone's question."""
+    if not isinstance(value, str):
+        return value
+    return _PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
 
 
 def is_valid_id_number(value: str) -> bool:
     """True for an 18-character ID number with a real birth date and a correct check character."""
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         return False
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -45,7 +61,7 @@ def gender_of(id_number: str) -> str:
 
 def is_valid_phone(value: str) -> bool:
     """A mainland mobile number: 11 digits starting 13–19."""
-    return bool(_PHONE_SHAPE.match(value))
+    return bool(_PHONE_SHAPE.fullmatch(value))
 
 
 def mask_id_number(value: str | None) -> str:

@@ -5,8 +5,9 @@ WeasyPrint.
 Chinese needs a CJK font on every machine, including a fresh server with none installed: the app
 ships a subset of Noto Sans CJK SC (webapp/fonts/, SIL OFL), declared to every document as the
 font family "Gridwork CJK" by an @font-face of the file itself. Nothing is fetched from outside
-the app: the URL fetcher only
-reads files under the app's own folders (fonts, photos) and data: URLs.
+the app: the URL fetcher only reads data: URLs and files under the app's own folders (fonts,
+templates/pdf, static), the photo folder and the images the app draws for its PDFs; never the
+rest of the instance folder, which holds the secret key and the SQLite file.
 
 A character missing from the font prints as an empty box while text extraction still finds it,
 so WeasyPrint's ".notdef glyph rendered" warning is turned into MissingGlyphError when the app
@@ -35,6 +36,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .config import ROOT
+from .photos import photos_dir
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 BASE_URL = str(ROOT / "templates" / "pdf") + "/"
@@ -82,9 +84,18 @@ def _watch_glyphs():
         raise MissingGlyphError("; ".join(watch.missing[:5]))
 
 
+def drawn_dir() -> Path:
+    """Where the app keeps the images it draws for its PDFs (a card's background)."""
+    path = Path(current_app.instance_path) / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def fetcher() -> LocalOnlyFetcher:
+    # Folders, not the instance folder as a whole: a URL made from what a user typed (or a
+    # template mistake) must not print the secret key or the database on a card.
     return LocalOnlyFetcher(
-        [FONT_DIR, ROOT / "templates" / "pdf", ROOT / "static", Path(current_app.instance_path)]
+        [FONT_DIR, ROOT / "templates" / "pdf", ROOT / "static", photos_dir(), drawn_dir()]
     )
 
 

@@ -32,7 +32,7 @@ from ..htmx import render
 from ..identity import mask_phone
 from ..models import Worker
 from ..permissions import Can, requires
-from ..urls import local_path
+from ..urls import next_path
 from ..workers.rules import end_sessions
 from . import bp
 from .forms import LoginForm
@@ -59,6 +59,7 @@ def _refused_by_address(limit: RequestLimit) -> None:
 @public
 def login():
     """Sign in; a wrong phone and a wrong password get the same answer in the same time."""
+    back = next_path(url_for("main.index"))  # first: a bad `next` is refused before sign-in
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
@@ -77,7 +78,7 @@ def login():
             start_session()
             trail.record("sign_in", worker.id, ("worker", worker.id), worker.scope_id)
             db.session.commit()
-            return redirect(local_path(request.args.get("next"), url_for("main.index")))
+            return redirect(back)
         return render("auth/login.html", form=form, status=422)
     return render("auth/login.html", form=form, status=422 if form.errors else 200)
 

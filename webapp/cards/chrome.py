@@ -54,9 +54,7 @@ def chrome_path(issuer: str) -> Path:
             "until": _("Valid until"),
         }
     key = hashlib.sha1(f"{VERSION}|{issuer}|{sorted(labels.items())}".encode()).hexdigest()[:16]
-    folder = Path(current_app.instance_path) / "cache"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"card-{key}.png"
+    path = pdf.drawn_dir() / f"card-{key}.png"  # a folder the PDF fetcher reads
     if not path.is_file():
         _check_glyphs(issuer)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")

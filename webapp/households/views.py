@@ -85,7 +85,8 @@ def _apply_edit(household: Household, form: HouseholdForm) -> None:
             )
         rules.move(household, target)
     # The form shows the stored phone masked: empty keeps it, "no phone any more" removes it.
-    phone = None if form.remove_phone.data else (form.phone.data or household.phone)
+    removed = form.remove_phone is not None and form.remove_phone.data  # not offered: no phone
+    phone = None if removed else (form.phone.data or household.phone)
     rules.correct(household, form.address.data, phone)
 
 

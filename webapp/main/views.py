@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.guard import public
 from ..extensions import db
 from ..permissions import Can, requires
-from ..urls import local_path
+from ..urls import next_path
 from . import bp
 
 
@@ -26,8 +26,9 @@ def set_language(code: str):
     """Switch between Chinese and English; back to the page the user was on."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
+    back = next_path(url_for("main.index"))  # a bad `next` changes nothing
     session["lang"] = code
-    return redirect(local_path(request.args.get("next"), url_for("main.index")))
+    return redirect(back)
 
 
 @bp.get("/healthz")

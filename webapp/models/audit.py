@@ -83,7 +83,7 @@ class AuditEntry(db.Model):
 
     @property
     def object_label(self) -> str:
-        """"Resident 42": what the entry is about, for the page and the export."""
+        """ "Resident 42": what the entry is about, for the page and the export."""
         if not self.object_type:
             return ""
         return f"{OBJECT_TYPES.get(self.object_type, self.object_type)} {self.object_id}"

@@ -9,7 +9,7 @@ to lower.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -50,6 +50,7 @@ def start(
         return previous
     if planned_end < start_date:
         raise RuleError(_("The end cannot be before the start."), field="planned_end")
+    _check_length(start_date, planned_end)
     running = current_for_resident(resident, today())
     if running is not None:
         raise RuleError(
@@ -85,8 +86,26 @@ def extend(observation: Observation, planned_end: date, reason: str, worker_id: 
             _("The new end must be after %(end)s.", end=observation.planned_end),
             field="planned_end",
         )
+    _check_length(observation.start_date, planned_end)
     observation.planned_end = planned_end
     observation.events.append(_event("extend", reason, planned_end, worker_id))
+
+
+def _check_length(start_date: date, planned_end: date) -> None:
+    """Refuse an observation longer than OBSERVATION_MAX_DAYS, extensions included: one that
+    runs on for ever keeps a household yellow and its follow-ups due long after anyone meant
+    it (and a mistyped year, 2062 for 2026, is caught here)."""
+    most = current_app.config["OBSERVATION_MAX_DAYS"]
+    if (planned_end - start_date).days > most:
+        raise RuleError(
+            _(
+                "An observation lasts at most %(days)d days in all: "
+                "the end can be %(end)s at the latest.",
+                days=most,
+                end=start_date + timedelta(days=most),
+            ),
+            field="planned_end",
+        )
 
 
 def release(observation: Observation, reason: str, worker_id: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, send_file, url_for
 from flask_login import current_user
 
@@ -12,9 +14,14 @@ from ..models import Job
 from ..permissions import Can, requires
 from . import bp
 
+# What jobs.create gives a job: uuid4().hex.
+JOB_ID = re.compile(r"[0-9a-f]{32}")
+
 
 def get_job_or_404(job_id: str) -> Job:
     """Jobs are their creator's (an admin may see all): others get 404."""
+    if not JOB_ID.fullmatch(job_id):  # not one of ours, and a NUL would break PostgreSQL
+        abort(404)
     job = db.session.get(Job, job_id)
     if job is None or (
         job.created_by_id != current_user.id and not current_user.can(Can.SEE_ALL_JOBS)

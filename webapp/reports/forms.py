@@ -50,6 +50,7 @@ def _read(typed: str | None, default: date, today: date, errors: list[str]) -> d
         )
     elif day < FLOOR:
         errors.append(_("Choose a day from %(floor)s on.", floor=FLOOR.isoformat()))
+        return default  # a period's default start is counted back from it: year 1 overflows
     return day
 
 

@@ -26,7 +26,8 @@ def _details(form: ResidentForm, resident: Resident | None = None) -> rules.Deta
     id_number, phone = form.id_number.data, form.phone.data
     if resident is not None:
         id_number = id_number or resident.id_number
-        phone = None if form.remove_phone.data else (phone or resident.phone)
+        removed = form.remove_phone is not None and form.remove_phone.data  # not offered: no phone
+        phone = None if removed else (phone or resident.phone)
     return rules.Details(
         name=form.name.data,
         id_number=id_number,

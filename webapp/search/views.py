@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
+from ..converters import plain_text
 from ..htmx import render
 from ..permissions import Can, requires
 from . import bp
@@ -14,5 +15,5 @@ from .queries import find_households
 @requires(Can.FIELD_WORK)
 def index():
     """Households in scope matching the query."""
-    q = (request.args.get("q") or "")[:40]
+    q = plain_text(request.args.get("q") or "")[:40]
     return render("search/index.html", "search/_results.html", q=q, results=find_households(q))

@@ -56,13 +56,24 @@ def _save(household: Household, person: Resident | None, form: StatusForm):
         counters = counters_before_commit(household, page)
         db.session.commit()
     except StaleDataError:
+        # Copies of one submission sent together load the same version; the first to write
+        # bumps it and the others land here. A copy is answered as the first one was; only a
+        # change of someone else's is a conflict.
+        db.session.rollback()
+        if idempotency.existing(StatusChange, form.key.data):
+            return _answer_as_before(household.id, page)
         return _conflict(household.id, page)
     except IntegrityError:  # the same key arrived twice at once: the other copy won
         db.session.rollback()
-        household = db.session.get(Household, household.id)
-        db.session.refresh(household)
-        return answer(household, page)
+        return _answer_as_before(household.id, page)
     return answer(household, page, made=change, counters=counters)
+
+
+def _answer_as_before(household_id: int, page: Page):
+    """The answer to a copy whose first copy went through: the household as it is now."""
+    household = db.session.get(Household, household_id)
+    db.session.refresh(household)
+    return answer(household, page)
 
 
 def _conflict(household_id: int, page: Page):

@@ -26,7 +26,9 @@ class RecordedAtField(DateTimeLocalField):
             return
         try:
             self.data = local(datetime.fromisoformat(valuelist[0]))
-        except ValueError:
+        # OverflowError: an instant whose China time falls outside the calendar (year 1 at
+        # +14:00, year 9999 at -12:00); it was never a real recording either.
+        except (ValueError, OverflowError):
             self.data = None
             raise ValueError(self.gettext("Not a valid datetime value.")) from None
 

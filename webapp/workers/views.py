@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from wtforms.fields.choices import SelectChoice
 
 from .. import activation, reveals, scope
+from ..converters import query_int
 from ..extensions import db
 from ..forms import choices
 from ..htmx import render
@@ -37,7 +38,7 @@ def index():
         )
     page = db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=request.args.get("page", 1, type=query_int),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

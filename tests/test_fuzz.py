@@ -1,0 +1,420 @@
+"""Every write route, every field of its form, sent odd values (control characters, huge
+numbers, dates at the ends of the calendar, long text, any unicode): never a 500, and a
+refusal (4xx) saves nothing.
+
+The routes come from app.url_map, so a write route added later fails
+test_every_write_route_is_fuzzed until it is given its form here. Each example starts from
+values the form accepts and makes one or two fields odd (or leaves them out), so that the odd
+value gets past the others and as far as it can go: the rules and the database.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from sqlalchemy import func, select
+from wtforms import FileField, SelectMultipleField
+
+from webapp import create_app, jobs
+from webapp.account.forms import PasswordForm
+from webapp.auth.forms import LoginForm
+from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.extensions import db
+from webapp.grids.forms import GridForm
+from webapp.households.forms import HouseholdForm
+from webapp.idempotency import KEY_SHAPE
+from webapp.identity import id_check_char
+from webapp.models import Household
+from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
+from webapp.residents.forms import CheckForm, ResidentForm
+from webapp.statuses.forms import StatusForm
+from webapp.visits.forms import VisitForm
+from webapp.workers.forms import WorkerForm
+
+from .conftest import PASSWORD, Tree
+
+FUZZ = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,  # the same examples on every run: a CI failure repeats on a laptop
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def admin(tree, login_as):
+    """The admin's client, signed in once for all the examples of a route."""
+    return login_as(tree.admin)
+
+
+# Write routes that take no input but their URL (one-button posts) or that end the session.
+NO_FIELDS = {
+    "auth.logout",
+    "grids.deactivate",
+    "grids.activate",
+    "households.deactivate",
+    "households.activate",
+    "residents.deactivate",
+    "residents.reveal",
+    "workers.deactivate",
+    "workers.activate",
+    "errands.done",
+    "progress.retry",
+    "workers.reveal",
+    "account.sign_out_everywhere",
+}
+
+CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
+NASTY = [
+    "",
+    " ",
+    "9" * 40,
+    str(2**31),
+    str(2**63),
+    "-1",
+    "1e400",
+    "nan",
+    "-inf",
+    "١٢٣",
+    "１３８００１３８００１",
+    "138 0013 8001",
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-12:00",
+    "2026-03-02T25:00",
+    "长" * 5000,
+    "x" * 100_000,
+    "'; DROP TABLE households; --",
+    "%(name)s {{ 7*7 }}",
+]
+any_text = st.one_of(
+    st.text(max_size=40),
+    st.text(st.sampled_from(CONTROLS) | st.characters(codec="utf-8"), max_size=40),
+    st.integers(min_value=-(2**80), max_value=2**80).map(str),
+    st.dates().map(date.isoformat),
+    st.datetimes().map(lambda moment: moment.isoformat()),
+)
+
+
+def odd_text(valid: object) -> st.SearchStrategy[str]:
+    """Something odd in place of `valid`: the valid value with control characters slipped in
+    or made far too long (so that it passes the other checks and reaches the database), a
+    value known to have broken something, or anything at all."""
+    base = valid if isinstance(valid, str) else ""
+    # What broke things before: a NUL (PostgreSQL), CR/LF (headers), ESC, bidi overrides.
+    spikes = st.sampled_from(["\x00", "\r\n", "\x1b[2J", "\u202e", "\x00\n\u2066"]) | st.text(
+        st.sampled_from(CONTROLS), min_size=1, max_size=3
+    )
+    spiked = st.tuples(spikes, st.integers(0, len(base)))
+    return st.one_of(
+        spiked.map(lambda spike: base[: spike[1]] + spike[0] + base[spike[1] :]),
+        st.sampled_from(NASTY),
+        st.just(base * 300),
+        any_text,
+    )
+
+
+keys = st.from_regex(KEY_SHAPE, fullmatch=True)
+phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+codes = st.from_regex(r"[A-Z][A-Z0-9]{1,5}", fullmatch=True)
+
+
+@st.composite
+def id_numbers(draw) -> str:
+    """A valid 18-character ID number (real birth date, right check character)."""
+    born = draw(st.dates(date(1930, 1, 1), date(2020, 12, 31)))
+    first17 = f"330702{born:%Y%m%d}{draw(st.integers(0, 999)):03d}"
+    return first17 + id_check_char(first17)
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (30, 40), (90, 120, 150)).save(out, "JPEG")
+    return out.getvalue()
+
+
+JPEG = _jpeg()
+SOON = (date.today() + timedelta(days=30)).isoformat()
+
+
+def _version(household_id: int) -> str:
+    return str(db.session.get(Household, household_id).version)
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write route's form, its URL on an object of the test tree, and values its form
+    accepts: `valid` is called before each example (it may read the current state, such as a
+    household's version), and any of its values may be a strategy."""
+
+    form: type
+    url: Callable[[Tree], str]
+    valid: Callable[[Tree], dict]
+    signed_in: bool = True
+
+
+WRITES = {
+    "account.password": Write(
+        PasswordForm,
+        lambda t: "/account/password",
+        lambda t: {"current": PASSWORD, "password": "a-new-pass-77", "again": "a-new-pass-77"},
+    ),
+    "residents.resolve": Write(
+        CheckForm,
+        lambda t: f"/residents/checks/{t.check_b.id}/resolve",
+        lambda t: {"resolution": "号码录错"},
+    ),
+    "auth.login": Write(
+        LoginForm,
+        lambda t: "/login?next=/today/",
+        lambda t: {"phone": t.worker_a.phone, "password": PASSWORD, "remember": "y"},
+        signed_in=False,
+    ),
+    "cards.batch": Write(
+        BatchForm,
+        lambda t: f"/cards/batch/{t.micro_b.id}",
+        lambda t: {
+            "positions": [],
+            "missing_only": "y",
+            "issue": "y",
+            "valid_until": SOON,
+            "workers": [str(t.worker_b.id)],
+        },
+    ),
+    "cards.issue_card": Write(
+        IssueForm,
+        lambda t: f"/cards/workers/{t.worker_b.id}/issue",
+        lambda t: {"valid_until": SOON},
+    ),
+    "cards.photo": Write(
+        PhotoForm,
+        lambda t: f"/cards/workers/{t.worker_b.id}/photo",
+        lambda t: {"photo": JPEG},
+    ),
+    "cards.revoke_card": Write(
+        RevokeForm, lambda t: f"/cards/{t.card_b.id}/revoke", lambda t: {"reason": "遗失"}
+    ),
+    "grids.edit": Write(
+        GridForm,
+        lambda t: f"/grids/{t.micro_b.id}/edit",
+        lambda t: {"name": "9幢2单元", "code": "MB", "kind": "stairwell", "parent_code": "GB"},
+    ),
+    "grids.new": Write(
+        GridForm,
+        lambda t: f"/grids/{t.grid_b.id}/new",
+        lambda t: {"name": "10幢1单元", "code": codes, "kind": "stairwell"},
+    ),
+    "households.edit": Write(
+        HouseholdForm,
+        lambda t: f"/households/{t.household_b.id}/edit",
+        lambda t: {
+            "address": "9幢2单元203室",
+            "phone": phones,
+            "grid_code": "MB",
+            "version": _version(t.household_b.id),
+        },
+    ),
+    "households.new": Write(
+        HouseholdForm,
+        lambda t: f"/households/new/{t.micro_b.id}",
+        lambda t: {"address": "9幢2单元301室", "phone": phones},
+    ),
+    "observations.extend": Write(
+        ExtendForm,
+        lambda t: f"/observations/{t.observation_b.id}/extend",
+        lambda t: {
+            "planned_end": (date.today() + timedelta(days=30)).isoformat(),
+            "reason": "复查",
+        },
+    ),
+    "observations.follow_up": Write(
+        FollowUpForm,
+        lambda t: f"/observations/{t.observation_b.id}/follow-ups",
+        lambda t: {
+            "key": keys,
+            "slot_date": date.today().isoformat(),
+            "slot": st.sampled_from(["am", "pm"]),
+            "temperature": "36.6",
+            "symptoms": [],
+            "supplies": "",
+        },
+    ),
+    "observations.new": Write(
+        ObservationForm,
+        lambda t: f"/observations/new/{t.resident_a.id}",
+        lambda t: {
+            "key": keys,
+            "start_date": date.today().isoformat(),
+            "planned_end": (date.today() + timedelta(days=14)).isoformat(),
+            "reason": "外地返回",
+        },
+    ),
+    "observations.release": Write(
+        ReleaseForm,
+        lambda t: f"/observations/{t.observation_b.id}/release",
+        lambda t: {"reason": "核酸阴性"},
+    ),
+    "residents.edit": Write(
+        ResidentForm,
+        lambda t: f"/residents/{t.resident_b.id}/edit",
+        lambda t: {
+            "name": "李四",
+            "id_number": "330702198502022247",
+            "phone": phones,
+            "tags": ["returnee"],
+            "origin": "温州",
+            "return_date": date.today().isoformat(),
+        },
+    ),
+    "residents.new": Write(
+        ResidentForm,
+        lambda t: f"/residents/new/{t.household_a.id}",
+        lambda t: {"name": "王喆", "id_number": id_numbers(), "phone": phones, "tags": []},
+    ),
+    "statuses.household": Write(
+        StatusForm,
+        lambda t: f"/statuses/household/{t.household_a.id}",
+        lambda t: {
+            "key": keys,
+            "status": st.sampled_from(["red", "orange", "yellow", "light_yellow", "green"]),
+            "reason": "确诊病例",
+            "version": _version(t.household_a.id),
+            "page": st.sampled_from(["row", "today", "household"]),
+        },
+    ),
+    "statuses.resident": Write(
+        StatusForm,
+        lambda t: f"/statuses/resident/{t.resident_a.id}",
+        lambda t: {
+            "key": keys,
+            "status": st.sampled_from(["red", "orange", "yellow", "light_yellow", "green"]),
+            "reason": "密切接触者",
+            "version": _version(t.household_a.id),
+            "page": "household",
+        },
+    ),
+    "visits.new": Write(
+        VisitForm,
+        lambda t: f"/visits/new/{t.household_a.id}",
+        lambda t: {
+            "key": keys,
+            "method": "door",
+            "persons_seen": "2",
+            "note": "一切正常",
+            "temperatures": "36.5 36.8",
+            "page": "row",
+        },
+    ),
+    "workers.edit": Write(
+        WorkerForm,
+        lambda t: f"/workers/{t.worker_b.id}/edit",
+        lambda t: {
+            "name": "钱网格",
+            "phone": t.worker_b.phone,
+            "role": "worker",
+            "scope_code": "MB",
+            "employment": "part_time",
+            "positions": ["floor_leader"],
+            "tags": [],
+        },
+    ),
+    "workers.new": Write(
+        WorkerForm,
+        lambda t: "/workers/new",
+        lambda t: {
+            "name": "孙网格",
+            "phone": phones,
+            "password": "long-enough",
+            "role": "worker",
+            "scope_code": "MA",
+            "employment": "part_time",
+        },
+    ),
+}
+
+
+def _post_routes() -> set[str]:
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+
+
+def test_every_write_route_is_fuzzed():
+    """Each POST route is fuzzed here or takes no input but its URL."""
+    routes = _post_routes()
+    assert routes - NO_FIELDS == WRITES.keys(), "give the new write route its form in WRITES"
+
+
+def _fields(app, form: type) -> dict[str, object]:
+    """The form's fields by name (CSRF aside), read from an instance of it."""
+    with app.test_request_context():
+        instance = form(formdata=None, meta={"csrf": False})
+        return {field.name: field for field in instance}
+
+
+def _odd(field, valid: object) -> st.SearchStrategy:
+    if isinstance(field, FileField):
+        return st.binary(max_size=300)
+    if isinstance(field, SelectMultipleField):
+        first = valid[0] if isinstance(valid, list) and valid else ""
+        return st.lists(odd_text(first), min_size=1, max_size=3)
+    return odd_text(valid)
+
+
+def _as_strategy(value) -> st.SearchStrategy:
+    return value if isinstance(value, st.SearchStrategy) else st.just(value)
+
+
+# Logs of attempts, which a refused request writes by design (a failed sign-in is audited).
+LOGS = {"audit_entry", "rate_limit_counter"}
+
+
+def _row_counts() -> dict[str, int]:
+    """Every data table's row count, in one statement."""
+    tables = [t for t in db.metadata.sorted_tables if t.name not in LOGS]
+    counts = select(*(select(func.count()).select_from(t).scalar_subquery() for t in tables))
+    return dict(zip((t.name for t in tables), db.session.execute(counts).one(), strict=True))
+
+
+def _body(fields: dict, values: dict) -> dict:
+    """Form data for the test client: files as uploads, lists as repeated fields."""
+    return {
+        name: (io.BytesIO(value), "photo.jpg") if isinstance(fields.get(name), FileField) else value
+        for name, value in values.items()
+    }
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+@FUZZ
+@given(data=st.data())
+def test_odd_values_are_refused_or_saved_never_a_500(endpoint, data, tree, admin, app, monkeypatch):
+    """Never a 500; a 4xx leaves every table's row count as it was."""
+    write = WRITES[endpoint]
+    monkeypatch.setattr(jobs, "_dispatch", lambda job: None)  # a batch is queued, not drawn
+    sender = admin if write.signed_in else app.test_client()  # the sign-in: someone signed out
+    fields = _fields(app, write.form)
+    with app.app_context():
+        valid = write.valid(tree)
+    values = {name: data.draw(_as_strategy(value), label=name) for name, value in valid.items()}
+    odd = data.draw(st.sets(st.sampled_from(sorted(fields)), min_size=1, max_size=2), label="odd")
+    for name in odd:
+        if data.draw(st.integers(0, 3), label=f"left out {name} if 0") == 0 and name in values:
+            del values[name]
+        else:
+            values[name] = data.draw(_odd(fields[name], values.get(name)), label=name)
+    with app.app_context():
+        before = _row_counts()
+    response = sender.post(write.url(tree), data=_body(fields, values))
+    assert response.status_code < 500, response.get_data(as_text=True)[:2000]
+    if 400 <= response.status_code < 500:
+        with app.app_context():
+            assert _row_counts() == before, f"{response.status_code} but rows changed"
