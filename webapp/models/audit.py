@@ -37,6 +37,7 @@ ACTIONS = {
     "colour_lowered": _l("Colour lowered"),
     "observation_released": _l("Released early from observation"),
     "audit_exported": _l("Audit trail exported"),
+    "import": _l("Data imported"),
 }
 
 
@@ -47,6 +48,7 @@ OBJECT_TYPES = {
     "household": _l("Household"),
     "card": _l("Card"),
     "observation": _l("Home observation"),
+    "import": _l("Import"),
 }
 
 
@@ -82,7 +84,7 @@ class AuditEntry(db.Model):
 
     @property
     def object_label(self) -> str:
-        """"Resident 42": what the entry is about, for the page and the export."""
+        """ "Resident 42": what the entry is about, for the page and the export."""
         if not self.object_type:
             return ""
         return f"{OBJECT_TYPES.get(self.object_type, self.object_type)} {self.object_id}"
