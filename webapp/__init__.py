@@ -20,6 +20,7 @@ from . import (
     errors,
     grids,
     households,
+    imports,
     main,
     observations,
     progress,
@@ -55,6 +56,7 @@ FEATURES = (
     cards,
     reports,
     audit,
+    imports,
 )
 
 

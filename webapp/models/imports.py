@@ -19,6 +19,7 @@ IMPORT_STATES = {
     "checking": _l("Checking"),
     "refused": _l("File refused"),
     "checked": _l("Checked"),
+    "confirmed": _l("Waiting to be written"),
     "writing": _l("Writing"),
     "done": _l("Imported"),
     "failed": _l("Writing failed"),
