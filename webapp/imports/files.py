@@ -66,10 +66,11 @@ def _prune() -> None:
 class Spool:
     """Rows written as CSV with their row number first, to be read back in the same order."""
 
-    def __init__(self, path: Path, header: list[str]) -> None:
+    def __init__(self, path: Path, header: list[str] | None = None) -> None:
         self.file = open(path, "w", newline="", encoding="utf-8")  # noqa: SIM115
         self.writer = csv.writer(self.file)
-        self.writer.writerow(header)
+        if header is not None:
+            self.writer.writerow(header)
 
     def add(self, row: list) -> None:
         self.writer.writerow(row)

@@ -263,9 +263,13 @@ class _CachedValues(WorkSheetParser):
 
 class _Workbook(_Source):
     def __init__(self, path: Path) -> None:
+        # An open file, not the path: openpyxl judges a path by its extension, and an upload
+        # is stored without one (its name is the user's).
+        self.file = open(path, "rb")  # noqa: SIM115
         try:
-            self.workbook = load_workbook(path, read_only=True, data_only=True)
+            self.workbook = load_workbook(self.file, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many kinds for a zip that is no workbook
+            self.file.close()
             raise Unreadable(_not_a_spreadsheet()) from None
         if not self.workbook.worksheets:
             self.close()
@@ -301,6 +305,7 @@ class _Workbook(_Source):
 
     def close(self) -> None:
         self.workbook.close()
+        self.file.close()
 
 
 class _Text(_Source):

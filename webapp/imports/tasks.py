@@ -144,7 +144,7 @@ def check(job: Job, _progress: Callable[[int], None]) -> tuple[Path, str]:
             report(0, table.estimated_rows or 0)
             checker = CHECKERS[imp.kind](importer, columns)
             spool = files.Spool(files.rows_path(upload), ["", *table.headers])
-            errors = files.Spool(files.errors_path(upload), [])
+            errors = files.Spool(files.errors_path(upload))
             try:
                 tally = go_through(
                     table.rows, checker, errors, report, lambda batch: _spool(spool, batch)
@@ -225,7 +225,7 @@ def _write(job: Job, imp: Import) -> tuple[Path, str]:
         except writing.Refused:
             refused = True
 
-    errors = files.Spool(files.errors_path(upload), [])
+    errors = files.Spool(files.errors_path(upload))
     try:
         tally = go_through(rows, checker, errors, _reporter(job.id, writing=True), write_batch)
     finally:
