@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.validators import StopValidation, ValidationError
 
@@ -62,6 +63,13 @@ FORM_FIELDS = {
 DIGIT_COLUMNS = {"phone", "id_number"}
 CODE_COLUMNS = {"code", "parent_code", "grid_code", "scope_code"}
 DATE_COLUMNS = {"return_date"}
+# A natural key twice in one file (the second row is refused).
+DUPLICATE = {
+    "grids": _l("The same code as row %(row)d."),
+    "workers": _l("The same phone as row %(row)d."),
+    "households": _l("The same address in the same micro-grid as row %(row)d."),
+    "residents": _l("The same ID number as row %(row)d."),
+}
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,7 @@ class Checker:
         self.sheet = SHEETS[self.kind]
         self.fields = FORM_FIELDS[self.kind]
         self.choices = {c.key: choice_labels(c) for c in self.sheet.columns if c.choices}
+        self.seen: dict[tuple, int] = {}  # each natural key of the file so far: its first row
         # The scope's nodes by code, deactivated ones too (a code stays taken), loaded once: a
         # tree is a few thousand nodes, whatever the length of the file.
         self.grids: dict[str, Grid] = {
@@ -197,6 +206,7 @@ class Checker:
     def check(self, rows: list[Row], raw: list[list]) -> None:
         for row, values in zip(rows, raw, strict=True):
             self.read_cells(row, values)
+            self.check_duplicate(row)
             if not row.problems:
                 self.check_row(row)
         self.check_against_database([r for r in rows if not r.problems])
@@ -295,13 +305,18 @@ class Checker:
                 return None
         return grid
 
-    def first_time(self, row: Row, key: object, column: str, seen: dict, message: str) -> bool:
-        """Whether `key` is new in the file; else the row is refused, naming the earlier row."""
-        earlier = seen.setdefault(key, row.number)
+    def check_duplicate(self, row: Row) -> None:
+        """Refuse a row whose natural key (a code, a phone, an ID number, an address in its
+        micro-grid) an earlier row of the file has, naming that row."""
+        names = self.sheet.key
+        if any(column in names for column, _message in row.problems):
+            return
+        key = tuple(row.values.get(name) for name in names)
+        if not all(key):
+            return
+        earlier = self.seen.setdefault(key, row.number)
         if earlier != row.number:
-            row.refuse(column, message % {"row": earlier})
-            return False
-        return True
+            row.refuse(names[-1], str(DUPLICATE[self.kind]) % {"row": earlier})
 
     def decide(self, row: Row, existing: object, same: bool) -> None:
         row.existing = existing
@@ -318,7 +333,6 @@ class GridChecker(Checker):
 
     def __init__(self, importer: Importer, columns: Columns) -> None:
         super().__init__(importer, columns)
-        self.seen: dict = {}
         self.levels: dict[str, int] = {}  # the levels of the nodes the file has named so far
         self.by_id = {grid.id: grid for grid in self.grids.values()}
 
@@ -326,8 +340,6 @@ class GridChecker(Checker):
         values = row.values
         code, level = values["code"], int(values["level"])
         values["level"] = level
-        if not self.first_time(row, code, "code", self.seen, _("The same code as row %(row)d.")):
-            return
         if level == MICRO_LEVEL and not values.get("kind"):
             row.refuse("kind", _("Choose the kind of micro-grid."))
         existing = self.grids.get(code)
@@ -403,14 +415,10 @@ class WorkerChecker(Checker):
 
     def __init__(self, importer: Importer, columns: Columns) -> None:
         super().__init__(importer, columns)
-        self.seen: dict = {}
         self.roles = manageable_roles(importer.role)
 
     def check_row(self, row: Row) -> None:
         values = row.values
-        self.first_time(
-            row, values["phone"], "phone", self.seen, _("The same phone as row %(row)d.")
-        )
         if values["role"] not in self.roles:
             row.refuse("role", _("You cannot give this role."))
         values["scope"] = self.grid_in_scope(row, "scope_code")
@@ -445,21 +453,8 @@ class WorkerChecker(Checker):
 class HouseholdChecker(Checker):
     kind = "households"
 
-    def __init__(self, importer: Importer, columns: Columns) -> None:
-        super().__init__(importer, columns)
-        self.seen: dict = {}
-
     def check_row(self, row: Row) -> None:
-        grid = self.grid_in_scope(row, "grid_code", micro=True)
-        row.values["grid"] = grid
-        if grid is not None:
-            self.first_time(
-                row,
-                (grid.id, row.values["address"]),
-                "address",
-                self.seen,
-                _("The same address in the same micro-grid as row %(row)d."),
-            )
+        row.values["grid"] = self.grid_in_scope(row, "grid_code", micro=True)
 
     def check_against_database(self, rows: list[Row]) -> None:
         households = households_at(rows)
@@ -505,20 +500,9 @@ class ResidentChecker(Checker):
 
     kind = "residents"
 
-    def __init__(self, importer: Importer, columns: Columns) -> None:
-        super().__init__(importer, columns)
-        self.seen: dict = {}
-
     def check_row(self, row: Row) -> None:
         values = row.values
         values["grid"] = self.grid_in_scope(row, "grid_code", micro=True)
-        self.first_time(
-            row,
-            values["id_number"],
-            "id_number",
-            self.seen,
-            _("The same ID number as row %(row)d."),
-        )
 
     def details(self, row: Row, stored) -> residents_rules.Details:
         """The resident as the row says, with the stored values of the columns it lacks."""
