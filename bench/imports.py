@@ -227,5 +227,5 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     from webapp import create_app
 
-    flask(database, "db", "upgrade")
+    # Only the zone's tree, households and residents are read: its schema may be older.
     run(create_app({"SQLALCHEMY_DATABASE_URI": database_url(database)}), database)

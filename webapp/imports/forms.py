@@ -10,20 +10,11 @@ from ..forms import Form, password_field
 class UploadForm(Form):
     # The kinds the user may import are set by the view (each needs its pages' capability).
     kind = SelectField(_l("Kind of sheet"))
-    file = FileField(
-        _l("Spreadsheet"),
-        description=_l(
-            "An Excel workbook (.xlsx, the first sheet) or a CSV file (UTF-8 or GBK). Columns "
-            "are found by their headers, in any order."
-        ),
-    )
+    file = FileField(_l("Spreadsheet"))
 
 
 class ConfirmForm(Form):
-    # Only for workers: every new worker signs in with it once, then chooses their own.
-    first_password = password_field(
-        _l("First password of the new workers"),
-        description=_l(
-            "Tell it to the new workers: each one chooses their own at the first sign-in."
-        ),
-    )
+    """Only a workers import asks: every new worker signs in with it once, then chooses their
+    own."""
+
+    first_password = password_field(_l("First password of the new workers"))

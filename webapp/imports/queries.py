@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..extensions import db
 from ..models import Import, Job
 from ..permissions import Can
 
 
+def _mine(stmt: Select) -> Select:
+    """Imports are their creator's; an administrator may open all."""
+    if current_user.can(Can.SEE_ALL_JOBS):
+        return stmt
+    return stmt.where(Import.created_by_id == current_user.id)
+
+
 def get_import_or_404(import_id: int) -> Import:
-    """An import is its creator's (an administrator may open all): others get 404."""
-    imp = db.session.get(Import, import_id)
-    if imp is None or (
-        imp.created_by_id != current_user.id and not current_user.can(Can.SEE_ALL_JOBS)
-    ):
+    """An import the user may open (others get 404)."""
+    imp = db.session.scalar(_mine(select(Import).where(Import.id == import_id)))
+    if imp is None:
         abort(404)
     return imp
 
@@ -24,9 +29,7 @@ def get_import_or_404(import_id: int) -> Import:
 def recent_imports(limit: int = 20) -> list[Import]:
     """The latest imports the user may open, newest first."""
     stmt = select(Import).order_by(Import.created_at.desc(), Import.id.desc()).limit(limit)
-    if not current_user.can(Can.SEE_ALL_JOBS):
-        stmt = stmt.where(Import.created_by_id == current_user.id)
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(_mine(stmt)))
 
 
 def report_job(imp: Import) -> Job | None:
