@@ -491,9 +491,9 @@ def test_unknown_headers_are_a_warning_and_columns_come_in_any_order(tree, login
     assert imp.created == 1 and "备注" in imp.warnings[0]
 
 
-def test_the_templates_download_and_import_back(app, login_as, client):
-    """Each kind's template has Chinese headers, an example row and instructions; its example
-    row imports (tree, workers, households, residents, in that order)."""
+@pytest.fixture
+def example_tree(app) -> Worker:
+    """The nodes the templates' example rows refer to, and an admin at the root."""
     with app.app_context():
         root = add_grid(None, 0, "开发区", "Z")
         township = add_grid(root, 1, "江南街道", "T1")
@@ -505,8 +505,17 @@ def test_the_templates_download_and_import_back(app, login_as, client):
         db.session.commit()
         db.session.refresh(admin)
         db.session.expunge(admin)
-    login_as(admin)
-    for kind in ("grids", "workers", "households", "residents"):
+        return admin
+
+
+KINDS = ("grids", "workers", "households", "residents")  # the order an office imports them
+
+
+def test_the_templates_download_and_import_back(app, login_as, client, example_tree):
+    """Each kind's template has Chinese headers, an example row and instructions; its example
+    row imports."""
+    login_as(example_tree)
+    for kind in KINDS:
         response = client.get(f"/imports/template?kind={kind}")
         assert response.status_code == 200
         workbook = load_workbook(io.BytesIO(response.get_data()))
@@ -519,6 +528,38 @@ def test_the_templates_download_and_import_back(app, login_as, client):
         assert confirm(client, app, first_password="first-pass-1").status == "done"
     assert count(app, Resident, Resident.id_number == "330702199001011237") == 1
     assert client.get("/imports/template?kind=nothing").status_code == 404
+
+
+def test_each_kind_imports_from_a_gbk_csv_and_again_unchanged(app, login_as, client, example_tree):
+    """Every kind imports from a GBK CSV (what WPS writes); the same file again changes
+    nothing."""
+    login_as(example_tree)
+    for kind in KINDS:
+        columns = SHEETS[kind].columns
+        sheet = csv_bytes([[c.zh for c in columns], [c.example for c in columns]])
+        upload(client, kind, sheet, f"{kind}.csv")
+        assert latest(app).created == 1, latest(app).errors
+        confirm(client, app, first_password="first-pass-1")
+        upload(client, kind, sheet, f"{kind}.csv")
+        assert (latest(app).unchanged, latest(app).error_count) == (1, 0), latest(app).errors
+    with app.app_context():
+        household = db.session.scalar(select(Household))
+        assert (household.member_count, household.status) == (1, "light_yellow")
+
+
+def test_workers_columns_are_checked_like_the_form(tree, login_as, app):
+    """A worker's phone, employment, area and role are checked as the worker form does."""
+    client = login_as(tree.admin)
+    rows = [
+        ["姓名", "手机号", "用工", "负责区域编码", "角色"],
+        ["甲", "1370000000", "兼职", "MA", "网格员"],
+        ["乙", "13700000005", "临时工", "MA", "网格员"],
+        ["丙", "13700000006", "兼职", "NOPE", "网格员"],
+        ["丁", "13700000007", "兼职", "MA", "队长"],
+    ]
+    upload(client, "workers", xlsx(rows))
+    found = {(e["row"], e["column"]) for e in latest(app).errors}
+    assert found == {(2, "手机号"), (3, "用工"), (4, "负责区域编码"), (5, "角色")}
 
 
 def test_the_import_page_polls_while_checking_and_is_a_fragment_for_htmx(tree, login_as, app):
