@@ -17,7 +17,7 @@ from webapp.households import rules as households_rules
 from webapp.models import AuditEntry, Grid, Household, Import, Resident, StatusChange, Worker
 from webapp.sheets import SHEETS
 
-from .conftest import add_grid
+from .conftest import add_grid, add_worker
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +67,12 @@ def confirm(client, app, **data) -> Import:
     assert response.status_code == 303, response.get_data(as_text=True)
     jobs.wait_for_in_process_jobs()
     return latest(app)
+
+
+def refused_cells(client, app, kind: str, rows: list[list]) -> set[tuple[int, str]]:
+    """Upload `rows` as a workbook of `kind`: the (row, column) of each error found."""
+    upload(client, kind, xlsx(rows))
+    return {(e["row"], e["column"]) for e in latest(app).errors}
 
 
 def count(app, model, *where) -> int:
@@ -256,21 +262,38 @@ def test_grids_refer_to_earlier_rows_not_later_ones(tree, login_as, app):
         assert micro.level == 4 and micro.parent.code == "G9" and micro.path.startswith("0")
 
 
-def test_grids_check_levels_codes_and_kinds(tree, login_as, app):
-    """A wrong level, a bad code and a micro-grid without a kind are each refused."""
-    client = login_as(tree.admin)
-    rows = [
-        ["编码", "名称", "层级", "微网格类型", "上级编码"],
-        ["G-1", "坏编码", "网格", "", "C1"],
-        ["M7", "7幢", "微网格", "", "GA"],
-        ["M6", "6幢", "网格", "", "GA"],
-        ["GA", "第一网格", "网格", "", "C1"],
-    ]
-    upload(client, "grids", xlsx(rows))
-    imp = latest(app)
-    found = {(e["row"], e["column"]) for e in imp.errors}
-    assert found == {(2, "编码"), (3, "微网格类型"), (4, "层级")}
-    assert imp.unchanged == 1
+CELL_CHECKS = {
+    "grids": (
+        [
+            ["编码", "名称", "层级", "微网格类型", "上级编码"],
+            ["G-1", "坏编码", "网格", "", "C1"],
+            ["M7", "7幢", "微网格", "", "GA"],
+            ["M6", "6幢", "网格", "", "GA"],
+            ["GA", "第一网格", "网格", "", "C1"],
+        ],
+        {(2, "编码"), (3, "微网格类型"), (4, "层级")},
+    ),
+    "workers": (
+        [
+            ["姓名", "手机号", "用工", "负责区域编码", "角色"],
+            ["甲", "1370000000", "兼职", "MA", "网格员"],
+            ["乙", "13700000005", "临时工", "MA", "网格员"],
+            ["丙", "13700000006", "兼职", "NOPE", "网格员"],
+            ["丁", "13700000007", "兼职", "MA", "队长"],
+        ],
+        {(2, "手机号"), (3, "用工"), (4, "负责区域编码"), (5, "角色")},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", CELL_CHECKS)
+def test_grid_and_worker_columns_are_checked_like_their_forms(kind, tree, login_as, app):
+    """A bad code, level, kind (grids) or phone, employment, area, role (workers) is refused by
+    row and column; a row already in the database is unchanged."""
+    rows, expected = CELL_CHECKS[kind]
+    assert refused_cells(client := login_as(tree.admin), app, kind, rows) == expected
+    assert latest(app).unchanged == (1 if kind == "grids" else 0)
+    assert client.get(f"/imports/{latest(app).id}").status_code == 200
 
 
 def test_workers_are_appointed_with_one_first_password(tree, login_as, app):
@@ -387,9 +410,7 @@ def test_a_supervisor_imports_only_into_their_subtree(tree, login_as, app):
         ["钱网格", "13900000004", "兼职", "MA", "网格员"],
         ["新主任", "13700000002", "兼职", "MA", "督导员"],
     ]
-    upload(client, "workers", xlsx(rows))
-    found = {(e["row"], e["column"]) for e in latest(app).errors}
-    assert found == {(2, "手机号"), (3, "角色")}
+    assert refused_cells(client, app, "workers", rows) == {(2, "手机号"), (3, "角色")}
     page = client.get("/imports/").get_data(as_text=True)
     assert "kind=grids" not in page and "kind=households" in page
     response = upload(client, "grids", xlsx([["编码", "名称", "层级", "上级编码"]]))
@@ -495,13 +516,12 @@ def test_unknown_headers_are_a_warning_and_columns_come_in_any_order(tree, login
 def example_tree(app) -> Worker:
     """The nodes the templates' example rows refer to, and an admin at the root."""
     with app.app_context():
-        root = add_grid(None, 0, "开发区", "Z")
-        township = add_grid(root, 1, "江南街道", "T1")
-        community = add_grid(township, 2, "西苑社区", "C1")
-        add_grid(community, 3, "第一网格", "G0101001")
-        admin = Worker(name="管理员", phone="13900000001", role="admin", scope=root)
-        admin.set_password("secret-pass-1")
-        db.session.add(admin)
+        nodes: list[Grid] = []
+        for level, (name, code) in enumerate(
+            (("开发区", "Z"), ("江南街道", "T1"), ("西苑社区", "C1"), ("第一网格", "G0101001"))
+        ):
+            nodes.append(add_grid(nodes[-1] if nodes else None, level, name, code))
+        admin = add_worker("管理员", "13900000001", "admin", nodes[0])
         db.session.commit()
         db.session.refresh(admin)
         db.session.expunge(admin)
@@ -545,21 +565,6 @@ def test_each_kind_imports_from_a_gbk_csv_and_again_unchanged(app, login_as, cli
     with app.app_context():
         household = db.session.scalar(select(Household))
         assert (household.member_count, household.status) == (1, "light_yellow")
-
-
-def test_workers_columns_are_checked_like_the_form(tree, login_as, app):
-    """A worker's phone, employment, area and role are checked as the worker form does."""
-    client = login_as(tree.admin)
-    rows = [
-        ["姓名", "手机号", "用工", "负责区域编码", "角色"],
-        ["甲", "1370000000", "兼职", "MA", "网格员"],
-        ["乙", "13700000005", "临时工", "MA", "网格员"],
-        ["丙", "13700000006", "兼职", "NOPE", "网格员"],
-        ["丁", "13700000007", "兼职", "MA", "队长"],
-    ]
-    upload(client, "workers", xlsx(rows))
-    found = {(e["row"], e["column"]) for e in latest(app).errors}
-    assert found == {(2, "手机号"), (3, "用工"), (4, "负责区域编码"), (5, "角色")}
 
 
 def test_the_import_page_polls_while_checking_and_is_a_fragment_for_htmx(tree, login_as, app):
