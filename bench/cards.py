@@ -129,7 +129,7 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
 
 
-def run_job(app, job_id: str) -> tuple[float, float]:
+def run_job(app, job_id: str, label: str = "cards") -> tuple[float, float]:
     """Run the job in a process of its own; return (seconds, peak MB of its processes)."""
     env = dict(
         os.environ,
@@ -157,13 +157,13 @@ def run_job(app, job_id: str) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     print(
-        f"cards: {cpu:.0f} s of CPU over {seconds:.0f} s (2 cores: at best {cpu / 2:.0f} s);",
+        f"{label}: {cpu:.0f} s of CPU over {seconds:.0f} s (2 cores: at best {cpu / 2:.0f} s);",
         "high-water marks per process (MB):",
         sorted(round(kb / 1024) for kb in high_water.values()),
         file=sys.stderr,
     )
     if process.returncode != 0:
-        raise RuntimeError(f"the cards job exited with {process.returncode}")
+        raise RuntimeError(f"the {label} job exited with {process.returncode}")
     return seconds, peak_kb / 1024
 
 

@@ -19,6 +19,7 @@ from webapp.models import (
     Grid,
     Household,
     IdNumberCheck,
+    Import,
     Job,
     Observation,
     Resident,
@@ -137,6 +138,7 @@ class Tree:
     card_b: Card
     job_b: Job
     check_b: IdNumberCheck
+    import_b: Import
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -207,7 +209,11 @@ def tree(app) -> Tree:
             filed_by_id=worker_b.id,
             name="重号",
         )
-        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b])
+        # An import someone of grid B made (imports are their creator's).
+        import_b = Import(
+            kind="households", file_name="b.xlsx", stored_path="", created_by_id=worker_b.id
+        )
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b])
         objects = Tree(
             root,
             township,
@@ -229,6 +235,7 @@ def tree(app) -> Tree:
             card_b,
             job_b,
             check_b,
+            import_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

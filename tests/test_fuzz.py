@@ -29,6 +29,7 @@ from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
+from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.idempotency import KEY_SHAPE
 from webapp.identity import id_check_char
 from webapp.models import Household
@@ -173,6 +174,19 @@ WRITES = {
         CheckForm,
         lambda t: f"/residents/checks/{t.check_b.id}/resolve",
         lambda t: {"resolution": "号码录错"},
+    ),
+    "imports.new": Write(
+        UploadForm,
+        lambda t: "/imports/new",
+        lambda t: {
+            "kind": "households",
+            "file": "微网格编码,地址,手机号\nMB,9幢2单元305室,13800138000\n".encode("gb18030"),
+        },
+    ),
+    "imports.confirm": Write(
+        ConfirmForm,
+        lambda t: f"/imports/{t.import_b.id}/confirm",
+        lambda t: {"first_password": "first-pass-77"},
     ),
     "auth.login": Write(
         LoginForm,

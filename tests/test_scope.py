@@ -38,6 +38,11 @@ MANAGER_ONLY = {
     "residents.resolve",
     "audit.index",
     "audit.export",
+    "imports.index",
+    "imports.new",
+    "imports.show",
+    "imports.confirm",
+    "imports.template",
 }
 
 
@@ -103,6 +108,7 @@ def url_for_other_grid(rule, tree) -> str:
         "serial": tree.card_b.serial,
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
+        "import_id": tree.import_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

@@ -22,6 +22,7 @@ from . import (
     grids,
     headers,
     households,
+    imports,
     limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
     observations,
@@ -58,6 +59,7 @@ FEATURES = (
     cards,
     reports,
     audit,
+    imports,
 )
 
 

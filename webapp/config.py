@@ -133,6 +133,11 @@ class Config:
         self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
         self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
 
+        # Imports of the office's spreadsheets: the largest file and the most data rows one
+        # import takes (the zone's 500,000 residents fit in one file).
+        self.IMPORT_MAX_MB = _env_int("IMPORT_MAX_MB", 50)
+        self.IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 600_000)
+
         # Field-work rules; an office can change them here.
         # How often a household of each colour is to be visited, in hours.
         self.VISIT_RHYTHM_HOURS = {

@@ -48,6 +48,9 @@ class Can(Enum):
     SEE_ALL_JOBS = "see_all_jobs"
     # Read the audit trail (of one's subtree).
     READ_AUDIT = "read_audit"
+    # Import the office's spreadsheets into one's subtree; each kind also needs the capability
+    # of the pages that write it (the tree needs EDIT_TREE): an import does no more than they.
+    IMPORT = "import"
 
 
 _SUPERVISOR = frozenset(
@@ -60,6 +63,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_CARDS,
         Can.SUPERVISE,
         Can.READ_AUDIT,
+        Can.IMPORT,
     }
 )
 

@@ -24,6 +24,7 @@ from .households import (
     Resident,
     more_serious,
 )
+from .imports import IMPORT_STATES, Import
 from .jobs import Job
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
@@ -32,6 +33,7 @@ __all__ = [
     "ACTIONS",
     "EMPLOYMENT",
     "GENDERS",
+    "IMPORT_STATES",
     "LEVEL_LABELS",
     "MICRO_KINDS",
     "MICRO_LEVEL",
@@ -51,6 +53,7 @@ __all__ = [
     "Grid",
     "Household",
     "IdNumberCheck",
+    "Import",
     "Job",
     "Observation",
     "ObservationEvent",

@@ -38,6 +38,7 @@ ACTIONS = {
     "colour_lowered": _l("Colour lowered"),
     "observation_released": _l("Released early from observation"),
     "audit_exported": _l("Audit trail exported"),
+    "import": _l("Data imported"),
 }
 
 
@@ -48,6 +49,7 @@ OBJECT_TYPES = {
     "household": _l("Household"),
     "card": _l("Card"),
     "observation": _l("Home observation"),
+    "import": _l("Import"),
 }
 
 

@@ -13,14 +13,15 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, insert, select, update
 
 from ..clock import now
 from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
 from ..models import Household, IdNumberCheck, Resident
+from ..models.core import insert_columns, values_of
 from ..rules import RuleError, office_language
-from ..statuses.rules import raise_at_least
+from ..statuses.rules import raise_all_at_least, raise_at_least
 
 
 @dataclass
@@ -97,19 +98,9 @@ def returnee_reason(name: str, place: str) -> str:
 
 
 def _check(details: Details, except_id: int | None) -> None:
-    if not details.id_number:
-        raise RuleError(_("Enter the ID number."), field="id_number")
-    if not is_valid_id_number(details.id_number):
-        raise RuleError(
-            _("This is not a valid ID number: check the 18 characters (the last may be X)."),
-            field="id_number",
-        )
+    check_details(details)
     if (existing := holder_of(details.id_number, except_id)) is not None:
         raise AlreadyRegistered(existing)
-    if details.is_returnee and not details.origin:
-        raise RuleError(_("For a returnee, enter where they returned from."), field="origin")
-    if details.is_returnee and not details.return_date:
-        raise RuleError(_("For a returnee, enter the return date."), field="return_date")
 
 
 def _fill(resident: Resident, details: Details) -> None:
@@ -142,3 +133,99 @@ def resolve_check(check: IdNumberCheck, resolution: str, by_id: int) -> None:
         check.resolved_at = now()
         check.resolved_by_id = by_id
         check.resolution = resolution
+
+
+# --- many at once (an import) -----------------------------------------------------------------
+# The same rules as above for batches of a few thousand rows, written with Core inside the
+# caller's transaction: ORM objects for half a million residents would take gigabytes and
+# hours. The caller batches and commits once.
+
+_resident = Resident.__table__
+_household = Household.__table__
+_REGISTER_COLUMNS = insert_columns(_resident)
+# What correct() changes: the columns _fill() sets.
+_CORRECTED = ("name", "id_number", "gender", "birth_year", "phone", "tags", "origin", "return_date")
+_CORRECT = (
+    update(_resident)
+    .where(_resident.c.id == bindparam("resident_id"))
+    .values({name: bindparam(f"new_{name}") for name in _CORRECTED})
+)
+# member_count is the number of active residents, by definition; the household's version moves
+# on as the ORM's would, so that a form opened before the import says it changed meanwhile.
+_RECOUNT = (
+    update(_household)
+    .where(_household.c.id == bindparam("household_id"))
+    .values(
+        member_count=select(func.count())
+        .where(_resident.c.household_id == _household.c.id, _resident.c.active)
+        .scalar_subquery(),
+        version=_household.c.version + 1,
+    )
+)
+
+
+def check_details(details: Details) -> None:
+    """What a resident's details must hold, before the database is asked (RuleError)."""
+    if not details.id_number:
+        raise RuleError(_("Enter the ID number."), field="id_number")
+    if not is_valid_id_number(details.id_number):
+        raise RuleError(
+            _("This is not a valid ID number: check the 18 characters (the last may be X)."),
+            field="id_number",
+        )
+    if details.is_returnee and not details.origin:
+        raise RuleError(_("For a returnee, enter where they returned from."), field="origin")
+    if details.is_returnee and not details.return_date:
+        raise RuleError(_("For a returnee, enter the return date."), field="return_date")
+
+
+def register_all(registrations: list[tuple[int, Details]]) -> None:
+    """register() for a batch of (household id, details): the same checks, one insert, each
+    household's member_count recounted once, and returnees' households raised with their
+    colour change recorded."""
+    for _household_id, details in registrations:
+        check_details(details)
+    _check_unregistered({d.id_number: None for _h, d in registrations})
+    returnee = current_app.config["RETURNEE_STATUS"]
+    rows, raised = [], []
+    for household_id, details in registrations:
+        resident = Resident(household_id=household_id)
+        _fill(resident, details)
+        if details.is_returnee:
+            resident.status = returnee
+            raised.append((household_id, returnee_reason(resident.name, resident.origin or "")))
+        rows.append(values_of(resident, _REGISTER_COLUMNS))
+    if not rows:
+        return
+    db.session.execute(insert(_resident), rows)
+    recount_members({household_id for household_id, _d in registrations})
+    raise_all_at_least(raised, returnee)
+
+
+def correct_all(corrections: list[tuple[int, Details]]) -> None:
+    """correct() for a batch of (resident id, details), in one statement."""
+    for _resident_id, details in corrections:
+        check_details(details)
+    _check_unregistered({d.id_number: resident_id for resident_id, d in corrections})
+    rows = []
+    for resident_id, details in corrections:
+        resident = Resident()
+        _fill(resident, details)
+        row = {f"new_{name}": getattr(resident, name) for name in _CORRECTED}
+        rows.append({"resident_id": resident_id, **row})
+    if rows:
+        db.session.execute(_CORRECT, rows)
+
+
+def recount_members(household_ids: set[int]) -> None:
+    """Set member_count to the number of active residents of each of these households."""
+    if household_ids:
+        db.session.execute(_RECOUNT, [{"household_id": i} for i in sorted(household_ids)])
+
+
+def _check_unregistered(numbers: dict[str, int | None]) -> None:
+    """AlreadyRegistered unless every ID number is free or held by the resident it maps to."""
+    taken = db.session.scalars(select(Resident).where(Resident.id_number.in_(list(numbers))))
+    for existing in taken:
+        if numbers[existing.id_number] != existing.id:
+            raise AlreadyRegistered(existing)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -137,3 +137,45 @@ def raise_at_least(household: Household, floor: str, reason: str) -> StatusChang
     if SEVERITY[household.status] >= SEVERITY[floor]:
         return None
     return set_household_status(household, floor, reason, worker_id=None)
+
+
+# Many households at once (an import's returnees): one select, one update, one insert.
+_RAISE = (
+    update(_household)
+    .where(_household.c.id == bindparam("household_id"))
+    .values(status=bindparam("new_status"), version=_household.c.version + 1)
+)
+
+
+def raise_all_at_least(raises: list[tuple[int, str]], floor: str) -> int:
+    """raise_at_least() for many (household id, reason): each household below `floor` rises
+    to it, by rule, with the change in its history (the first reason of a household); how
+    many rose."""
+    reasons: dict[int, str] = {}
+    for household_id, reason in raises:
+        reasons.setdefault(household_id, reason)
+    if not reasons:
+        return 0
+    found = db.session.execute(
+        select(_household.c.id, _household.c.status, _household.c.grid_id).where(
+            _household.c.id.in_(list(reasons))
+        )
+    )
+    below = [row for row in found if SEVERITY[row.status] < SEVERITY[floor]]
+    if not below:
+        return 0
+    at = now()
+    db.session.execute(_RAISE, [{"household_id": row.id, "new_status": floor} for row in below])
+    changes = [
+        StatusChange(
+            household_id=row.id,
+            grid_id=row.grid_id,
+            changed_at=at,
+            from_status=row.status,
+            to_status=floor,
+            reason=reasons[row.id],
+        )
+        for row in below
+    ]
+    db.session.execute(insert(_changes), [values_of(c, _CHANGE_COLUMNS) for c in changes])
+    return len(below)

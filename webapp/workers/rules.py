@@ -12,6 +12,7 @@ subtree) is the scope's business: the caller finds the node through scope.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,7 +65,8 @@ def appoint(worker: Worker, appointment: Appointment, by: Manager) -> Worker:
         raise RuleError(_("Enter the phone number."), field="phone")
     if appointment.phone and phone_taken(appointment.phone, worker.id):
         raise RuleError(_("Another worker signs in with this phone number."), field="phone")
-    if new and not appointment.password:
+    # An import hands new workers a hash already made (one first password for the file).
+    if new and not appointment.password and not worker.password_hash:
         raise RuleError(
             _("Set a first password (at least %(min)d characters).", min=passwords.MIN_LENGTH),
             field="password",
@@ -165,3 +167,16 @@ def activate(worker: Worker, by_id: int) -> None:
     stay ended)."""
     worker.active = True
     trail.record("worker_activated", by_id, ("worker", worker.id), worker.scope_id)
+
+
+def appoint_all(
+    appointments: Iterable[tuple[Worker, Appointment]], by: Manager, first_password_hash: str | None
+) -> None:
+    """appoint() for many (an import): every new worker gets one first password, hashed once
+    by the caller (scrypt costs a tenth of a second a hash: hours for a zone's workers), which
+    they replace at their first sign-in."""
+    for worker, appointment in appointments:
+        if worker.id is None and first_password_hash:
+            worker.password_hash = first_password_hash
+            worker.must_change_password = True
+        appoint(worker, appointment, by)
