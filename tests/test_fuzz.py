@@ -29,9 +29,9 @@ from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
-from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.idempotency import KEY_SHAPE
 from webapp.identity import id_check_char
+from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from webapp.residents.forms import CheckForm, ResidentForm
