@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import activation, scope
@@ -83,7 +84,7 @@ def _apply_edit(household: Household, form: HouseholdForm) -> None:
                 _("No micro-grid with the code %(code)s in your area.", code=code),
                 field="grid_code",
             )
-        rules.move(household, target)
+        rules.move(household, target, current_user.id)
     # The form shows the stored phone masked: empty keeps it, "no phone any more" removes it.
     phone = None if form.remove_phone.data else (form.phone.data or household.phone)
     rules.correct(household, form.address.data, phone)

@@ -25,6 +25,7 @@ from .households import (
     more_serious,
 )
 from .jobs import Job
+from .moves import HouseholdMove, ResidentMove
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 
 __all__ = [
@@ -49,11 +50,13 @@ __all__ = [
     "FollowUp",
     "Grid",
     "Household",
+    "HouseholdMove",
     "IdNumberCheck",
     "Job",
     "Observation",
     "ObservationEvent",
     "Resident",
+    "ResidentMove",
     "StatusChange",
     "Visit",
     "Worker",
