@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField
-from wtforms.validators import Optional, ValidationError
+from wtforms import BooleanField, DateField, IntegerField
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..forms import CheckboxesField, Form, choices, phone_field, text_field
 from ..identity import is_valid_id_number, normalize_id_number
@@ -54,3 +54,9 @@ class CheckForm(Form):
         200,
         _l("Say what was found (a mistyped number, a person who moved, ...)."),
     )
+
+
+class MoveForm(Form):
+    """Moving a resident: the household chosen among the search results."""
+
+    household_id = IntegerField(validators=[DataRequired(_l("Choose the household."))])
