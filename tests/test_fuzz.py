@@ -29,12 +29,14 @@ from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
+from webapp.households.forms import MoveForm as HouseholdMoveForm
 from webapp.idempotency import KEY_SHAPE
 from webapp.identity import id_check_char
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from webapp.residents.forms import CheckForm, ResidentForm
+from webapp.residents.forms import MoveForm as ResidentMoveForm
 from webapp.statuses.forms import StatusForm
 from webapp.visits.forms import VisitForm
 from webapp.workers.forms import WorkerForm
@@ -187,6 +189,16 @@ WRITES = {
         ConfirmForm,
         lambda t: f"/imports/{t.import_b.id}/confirm",
         lambda t: {"first_password": "first-pass-77"},
+    ),
+    "households.move": Write(
+        HouseholdMoveForm,
+        lambda t: f"/households/move/{t.micro_b.id}",
+        lambda t: {"households": [str(t.household_b.id)], "grid_code": "MA"},
+    ),
+    "residents.move": Write(
+        ResidentMoveForm,
+        lambda t: f"/residents/{t.resident_b.id}/move",
+        lambda t: {"household_id": str(t.household_a.id)},
     ),
     "auth.login": Write(
         LoginForm,

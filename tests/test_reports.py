@@ -24,7 +24,10 @@ from webapp.models import (
     FollowUp,
     Grid,
     Household,
+    HouseholdMove,
     Observation,
+    Resident,
+    ResidentMove,
     StatusChange,
     Visit,
 )
@@ -240,6 +243,50 @@ def data(app, tree) -> Data:
                 done_by_id=worker_id,
             )
         )
+
+        # Moves, as households.rules.move records them: each from where the one before left.
+        def move(h: Household, to: Grid, at: datetime) -> None:
+            db.session.add(
+                HouseholdMove(
+                    household_id=h.id,
+                    from_grid_id=h.grid_id,
+                    to_grid_id=to.id,
+                    moved_at=at,
+                    moved_by_id=worker_id,
+                )
+            )
+            h.grid_id = to.id
+
+        noon = timedelta(hours=12)
+        move(moved, micro_a, day_start(TODAY - timedelta(days=1)) + noon)  # between its visits
+        move(households[5], micro_b, day_start(TODAY - timedelta(days=4)) + noon)
+        move(households[5], micro_a2, day_start(TODAY) + timedelta(hours=9))  # twice, once today
+        move(households[6], micro_a, day_start(TODAY))  # 00:00: after yesterday, on today
+        # A resident moves to a household of another micro-grid with their observation, which
+        # was current before the move and after it; its later follow-ups are made there.
+        observation = next(
+            o
+            for o in db.session.scalars(select(Observation).order_by(Observation.id))
+            if o.current_on(TODAY - timedelta(days=3)) and o.current_on(TODAY - timedelta(days=1))
+        )
+        old_home = db.session.get(Household, observation.household_id)
+        new_home = next(h for h in households if h.grid_id not in (old_home.grid_id, None))
+        at = day_start(TODAY - timedelta(days=2)) + noon
+        resident = db.session.get(Resident, observation.resident_id)
+        db.session.add(
+            ResidentMove(
+                resident_id=resident.id,
+                from_household_id=old_home.id,
+                to_household_id=new_home.id,
+                observation_id=observation.id,
+                moved_at=at,
+                moved_by_id=worker_id,
+            )
+        )
+        resident.household_id = observation.household_id = new_home.id
+        for follow_up in observation.follow_ups:
+            if follow_up.recorded_at > at:
+                follow_up.grid_id = new_home.grid_id
         db.session.commit()
         return Data(
             tree.root.id,
@@ -266,6 +313,26 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
     def inside(grid_id: int) -> bool:
         return paths[grid_id].startswith(prefix)
 
+    moves = sorted(db.session.scalars(select(HouseholdMove)), key=lambda m: (m.moved_at, m.id))
+    resident_moves = sorted(
+        db.session.scalars(select(ResidentMove)), key=lambda m: (m.moved_at, m.id)
+    )
+
+    def grid_then(h: Household) -> int:
+        """The micro-grid where the last move before the end of the day left it, else the one
+        it left at its first move (it was there from the start)."""
+        own = [m for m in moves if m.household_id == h.id]
+        before = [m for m in own if m.moved_at < end]
+        return before[-1].to_grid_id if before else own[0].from_grid_id if own else h.grid_id
+
+    def household_then(obs: Observation) -> Household:
+        """The household where the last move of its resident before the end of the day took
+        it (while it went along), else where it started."""
+        own = [m for m in resident_moves if m.observation_id == obs.id]
+        before = [m for m in own if m.moved_at < end]
+        home = before[-1].to_household_id if before else own[0].from_household_id if own else None
+        return households[home or obs.household_id]
+
     v, c, o, e = VisitFigures(), ColourFigures(), ObservationFigures(), ErrandFigures()
     visits = [
         v
@@ -281,7 +348,7 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         key=lambda c: (c.changed_at, c.id),
     )
     for h in households.values():
-        if not (h.active and inside(h.grid_id) and h.created_at < end):
+        if not (h.active and inside(grid_then(h)) and h.created_at < end):
             continue
         own = [c for c in changes if c.household_id == h.id]
         before = [c for c in own if c.changed_at < end]
@@ -295,7 +362,7 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
             c.out[change.from_status] += 1
 
     for obs in db.session.scalars(select(Observation)):
-        if not inside(households[obs.household_id].grid_id):
+        if not inside(grid_then(household_then(obs))):
             continue
         if obs.released_on is not None and obs.released_on <= obs.planned_end:
             first_day_out = obs.released_on
@@ -499,6 +566,16 @@ def test_period_summary_states_the_seed_figures(app, data):
         visits = db.session.scalars(select(Visit)).all()
         follow_ups = db.session.scalars(select(FollowUp)).all()
         owner = dict(db.session.execute(select(Observation.id, Observation.household_id)).all())
+        moves = db.session.scalars(select(ResidentMove).order_by(ResidentMove.moved_at)).all()
+
+        def served_then(u: FollowUp) -> int:
+            """The household the follow-up was made for: its resident's when it was recorded."""
+            own = [m for m in moves if m.observation_id == u.observation_id]
+            before = [m for m in own if m.moved_at <= u.recorded_at]
+            if before:
+                return before[-1].to_household_id
+            return own[0].from_household_id if own else owner[u.observation_id]
+
         for node_id in (data.root_id, data.community_id, data.grid_a_id):
             node = db.session.get(Grid, node_id)
             report = period_report(node, first, last)
@@ -518,7 +595,7 @@ def test_period_summary_states_the_seed_figures(app, data):
                 assert visited.households_visited == len({v.household_id for v in vs})
                 assert visited.person_times == sum(v.persons_seen for v in vs)
                 assert visited.visits == len(vs)
-                assert served.households_served == len({owner[u.observation_id] for u in fs})
+                assert served.households_served == len({served_then(u) for u in fs})
                 assert served.follow_ups == len(fs)
 
 

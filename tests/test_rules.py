@@ -68,8 +68,8 @@ def test_households_live_only_in_active_micro_grids(app, tree):
             households.create(grid, "无处可住")
         household = db.session.get(Household, tree.household_a.id)
         with pytest.raises(RuleError):
-            households.move(household, grid)
-        households.move(household, db.session.get(Grid, tree.micro_b.id))
+            households.move(household, grid, tree.admin.id)
+        households.move(household, db.session.get(Grid, tree.micro_b.id), tree.admin.id)
         db.session.commit()
         assert household.grid_id == tree.micro_b.id
 
@@ -79,7 +79,7 @@ def test_a_move_keeps_the_history_where_it_was_made(app, tree):
     with app.app_context():
         household = db.session.get(Household, tree.household_a.id)
         log_visit(household, tree.worker_a.id, clock.now(), "door", key="import-0001")
-        households.move(household, db.session.get(Grid, tree.micro_b.id))
+        households.move(household, db.session.get(Grid, tree.micro_b.id), tree.admin.id)
         db.session.commit()
         assert db.session.scalar(select(Visit.grid_id)) == tree.micro_a.id
 

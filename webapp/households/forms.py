@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, SelectMultipleField
 
 from ..forms import Form, code_field, phone_field, text_field
 
@@ -14,3 +14,16 @@ class HouseholdForm(Form):
     )
     # The version the user saw: if someone saved in between, we say so instead of overwriting.
     version = HiddenField()
+
+
+class MoveForm(Form):
+    """Moving all or some households of one micro-grid to another (a stairwell group split)."""
+
+    everyone = BooleanField(_l("All households of this micro-grid"))
+    # Drawn by the page as one checkbox per household row; the choices are the micro-grid's.
+    households = SelectMultipleField(_l("Households to move"), coerce=int, validate_choice=False)
+    grid_code = code_field(
+        _l("Move to micro-grid"),
+        _l("Enter the code of the micro-grid they move to."),
+        description=_l("The code of a micro-grid in your area."),
+    )

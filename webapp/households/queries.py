@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import today
 from ..extensions import db
-from ..models import STATUSES, VISIT_METHODS, Household, Observation, StatusChange, Visit
+from ..models import (
+    STATUSES,
+    VISIT_METHODS,
+    Household,
+    HouseholdMove,
+    Observation,
+    ResidentMove,
+    StatusChange,
+    Visit,
+)
 
 
 def timeline(household: Household, limit: int = 20) -> list[dict]:
-    """Visits and colour changes, newest first, as {at, text}."""
+    """Visits, colour changes and moves (of the household, of residents in or out), newest
+    first, as {at, text}."""
     visits = db.session.scalars(
         select(Visit)
         .where(Visit.household_id == household.id)
@@ -27,8 +37,33 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
         .order_by(StatusChange.changed_at.desc())
         .limit(limit)
     ).all()
+    moves = db.session.scalars(
+        select(HouseholdMove)
+        .where(HouseholdMove.household_id == household.id)
+        .options(
+            selectinload(HouseholdMove.moved_by),
+            selectinload(HouseholdMove.from_grid),
+            selectinload(HouseholdMove.to_grid),
+        )
+        .order_by(HouseholdMove.moved_at.desc())
+        .limit(limit)
+    ).all()
+    members = db.session.scalars(
+        select(ResidentMove)
+        .where(
+            or_(
+                ResidentMove.from_household_id == household.id,
+                ResidentMove.to_household_id == household.id,
+            )
+        )
+        .options(selectinload(ResidentMove.moved_by), selectinload(ResidentMove.resident))
+        .order_by(ResidentMove.moved_at.desc())
+        .limit(limit)
+    ).all()
     entries = [{"at": v.visited_at, "text": visit_text(v, v.worker.name)} for v in visits]
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
+    entries += [{"at": m.moved_at, "text": move_text(m)} for m in moves]
+    entries += [{"at": m.moved_at, "text": member_move_text(m, household)} for m in members]
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
 
@@ -71,6 +106,24 @@ def visit_text(visit: Visit, worker_name: str) -> str:
     if visit.possible_duplicate:
         text += " " + _("(possible duplicate)")
     return text
+
+
+def move_text(move: HouseholdMove) -> str:
+    """A household's move in its history: who moved it, from which micro-grid to which."""
+    return _(
+        "%(who)s: moved from %(old)s to %(new)s",
+        who=move.moved_by.name,
+        old=move.from_grid.name,
+        new=move.to_grid.name,
+    )
+
+
+def member_move_text(move: ResidentMove, household: Household) -> str:
+    """A resident's move in the history of `household`, which they left or joined. The other
+    household is not named: it may lie outside the reader's area."""
+    if move.to_household_id == household.id:
+        return _("%(who)s: %(name)s moved in", who=move.moved_by.name, name=move.resident.name)
+    return _("%(who)s: %(name)s moved out", who=move.moved_by.name, name=move.resident.name)
 
 
 def change_text(change: StatusChange, worker_name: str | None = None) -> str:

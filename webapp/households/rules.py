@@ -1,17 +1,22 @@
 """Households' rules: create one in a micro-grid, correct it, move it, take it out of the lists.
 
-A household lives in one micro-grid. Moving it changes only its `grid_id`: every visit, colour
-change, follow-up and errand keeps the micro-grid where it was made, so the reports of the old
-micro-grid stay as they were and the new one counts from the move on.
+A household lives in one micro-grid. Moving it changes its `grid_id` and records the move
+(HouseholdMove: from where, to where, when, by whom): every visit, colour change, follow-up and
+errand keeps the micro-grid where it was made, and the daily report of a past day counts the
+household itself (its colour, its observations) where the moves say it was that day, so the
+reports of the old micro-grid stay as they were and the new one counts from the move on.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, update
 
+from ..clock import now
 from ..extensions import db
-from ..models import Grid, Household
+from ..models import Grid, Household, HouseholdMove
 from ..models.core import insert_columns, values_of
 from ..rules import RuleError
 
@@ -29,10 +34,39 @@ def correct(household: Household, address: str, phone: str | None) -> None:
     household.phone = phone or None
 
 
-def move(household: Household, target: Grid) -> None:
-    """Move the household to micro-grid `target`; its history stays where it was made."""
+def move(household: Household, target: Grid, by_id: int) -> HouseholdMove | None:
+    """Move the household to micro-grid `target` (None if it is there already); its history
+    stays where it was made. `by_id` is who does it."""
     check_can_hold_households(target)
+    return _move(household, target, by_id, now())
+
+
+def move_all(households: list[Household], target: Grid, by_id: int) -> list[HouseholdMove]:
+    """Move `households` (all or some of one micro-grid's, say) to micro-grid `target` at one
+    moment; those already there stay as they are (a form sent twice moves nobody twice)."""
+    if not households:
+        raise RuleError(_("Choose the households to move."), field="households")
+    check_can_hold_households(target)
+    at = now()
+    moves = [_move(household, target, by_id, at) for household in households]
+    return [m for m in moves if m is not None]
+
+
+def _move(household: Household, target: Grid, by_id: int, at: datetime) -> HouseholdMove | None:
+    # The relationship, not grid_id: it is right before the flush too (two moves in one
+    # transaction record A → B → C, not A → C twice).
+    if household.grid.id == target.id:
+        return None
+    record = HouseholdMove(
+        household=household,
+        from_grid_id=household.grid.id,
+        to_grid_id=target.id,
+        moved_at=at,
+        moved_by_id=by_id,
+    )
+    db.session.add(record)
     household.grid = target
+    return record
 
 
 def deactivate(household: Household, by_id: int) -> None:

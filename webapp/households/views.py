@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import activation, scope
 from ..extensions import db
+from ..grids.queries import households_of
 from ..htmx import render
 from ..identity import mask_phone
 from ..models import Grid, Household
@@ -15,7 +17,7 @@ from ..permissions import Can, requires
 from ..rules import RuleError
 from ..writes import REFUSED, done, form_error, save
 from . import bp, rules
-from .forms import HouseholdForm
+from .forms import HouseholdForm, MoveForm
 from .page import household_page
 
 
@@ -77,17 +79,56 @@ def edit(household_id: int):
 def _apply_edit(household: Household, form: HouseholdForm) -> None:
     code = form.grid_code.data
     if code and code != household.grid.code:
-        target = scope.grid_by_code(code)
-        if target is None:
-            raise RuleError(
-                _("No micro-grid with the code %(code)s in your area.", code=code),
-                field="grid_code",
-            )
-        rules.move(household, target)
+        rules.move(household, _target(code), current_user.id)
     # The form shows the stored phone masked: empty keeps it, "no phone any more" removes it.
     removed = form.remove_phone is not None and form.remove_phone.data  # not offered: no phone
     phone = None if removed else (form.phone.data or household.phone)
     rules.correct(household, form.address.data, phone)
+
+
+def _target(code: str) -> Grid:
+    """The node of `code` in the worker's area, or a refusal by the code's field (the rule
+    then says whether it can hold households)."""
+    target = scope.grid_by_code(code)
+    if target is None:
+        raise RuleError(
+            _("No micro-grid with the code %(code)s in your area.", code=code),
+            field="grid_code",
+        )
+    return target
+
+
+@bp.route("/move/<int:grid_id>", methods=["GET", "POST"])
+@requires(Can.MANAGE_HOUSEHOLDS)
+def move(grid_id: int):
+    """Move all or some households of a micro-grid to another one (a stairwell group split):
+    one rule call, one commit."""
+    grid = scope.get_grid_or_404(grid_id)
+    if not grid.is_micro:
+        abort(404)
+    households = households_of(grid)
+    form = MoveForm()
+    if form.validate_on_submit():
+        chosen = set(form.households.data or [])
+        moving = [h for h in households if form.everyone.data or h.id in chosen]
+
+        def change() -> tuple[Grid, list]:
+            target = _target(form.grid_code.data)
+            return target, rules.move_all(moving, target, current_user.id)
+
+        saved = save(form, change)
+        if saved is not REFUSED:
+            target, moved = saved
+            message = _("Households moved to %(name)s: %(n)d.", name=target.name, n=len(moved))
+            return done(message, url_for("grids.show", grid_id=grid.id))
+    return render(
+        "households/move.html",
+        form=form,
+        grid=grid,
+        households=households,
+        crumbs=[*scope.ancestors_in_scope(grid), grid],
+        status=422 if form.errors or form.form_errors else 200,
+    )
 
 
 def _masked(form: HouseholdForm, household: Household) -> HouseholdForm:

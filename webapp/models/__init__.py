@@ -26,6 +26,7 @@ from .households import (
 )
 from .imports import IMPORT_STATES, Import
 from .jobs import Job
+from .moves import HouseholdMove, ResidentMove
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 
@@ -52,6 +53,7 @@ __all__ = [
     "FollowUp",
     "Grid",
     "Household",
+    "HouseholdMove",
     "IdNumberCheck",
     "Import",
     "Job",
@@ -59,6 +61,7 @@ __all__ = [
     "ObservationEvent",
     "RateLimitCounter",
     "Resident",
+    "ResidentMove",
     "StatusChange",
     "Visit",
     "Worker",

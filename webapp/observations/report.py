@@ -4,13 +4,17 @@ An observation's end day E is the first day it is no longer current: its release
 released on or before its planned end, else the day after its planned end (the definitions
 are Observation.current_on and ended_on). Current on D: start <= D < E. New on D: start = D.
 Ended on D: E = D. Hence current(D) = current(D-1) + new(D) - ended(D). Observations have no
-grid of their own: they count in the household's current micro-grid.
+grid of their own: they count in the micro-grid where their household was at the end of D, and
+with the household their resident belonged to then (a current observation goes along when its
+resident moves; webapp/households/moves.py reads both from the moves made after D), so that a
+move never changes a past day. Rows follow the tree of today (webapp/reports/parts.py).
 
 Follow-ups (随访) due on D = one per begun slot (webapp/observations/slots.py: both slots of a
 past day, for today those already begun) per observation current on D; done on D = follow-ups
 recorded for a slot of D, counted where they were recorded (their own grid). The period
-summary counts the households served (distinct households with a follow-up in the period)
-and the follow-ups made (person-times served).
+summary counts the households served (distinct households with a follow-up in the period, each
+follow-up for the household its resident belonged to when it was recorded) and the follow-ups
+made (person-times served).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..clock import day_start
 from ..extensions import db
+from ..households.moves import grids_before, household_at, households_before
 from ..models import FollowUp, Grid, Household, Observation, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, count_if
 from .slots import begun, slots
@@ -55,6 +61,9 @@ def read_day(
     node: Grid, key: ColumnElement, day: date, at: datetime
 ) -> dict[str, ObservationFigures]:
     per_observation = len(begun(day, at))
+    end = day_start(day + timedelta(days=1))
+    households_then, grids_then = households_before(end), grids_before(end)
+    household_id = func.coalesce(households_then.c.was, Observation.household_id)
     current = (
         select(
             key,
@@ -63,8 +72,10 @@ def read_day(
             count_if(Observation.ended_on(day)),
         )
         .select_from(Observation)
-        .join(Household, Household.id == Observation.household_id)
-        .join(Grid, Grid.id == Household.grid_id)
+        .outerjoin(households_then, households_then.c.id == Observation.id)
+        .join(Household, Household.id == household_id)
+        .outerjoin(grids_then, grids_then.c.id == Household.id)
+        .join(Grid, Grid.id == func.coalesce(grids_then.c.was, Household.grid_id))
         # Every observation that is current, new or ended on the day starts by then and
         # plans to end no earlier than the day before (the index ix_observation_dates).
         .where(
@@ -96,8 +107,9 @@ def slots_due(node: Grid, day: date, at: datetime, total: ObservationFigures) ->
 def read_period(
     node: Grid, key: ColumnElement, first: date, last: date
 ) -> dict[str, ServedFigures]:
+    served = household_at(FollowUp.observation_id, FollowUp.recorded_at, Observation.household_id)
     stmt = (
-        select(key, func.count(), func.count(func.distinct(Observation.household_id)))
+        select(key, func.count(), func.count(func.distinct(served)))
         .select_from(FollowUp)
         .join(Observation, Observation.id == FollowUp.observation_id)
         .join(Grid, Grid.id == FollowUp.grid_id)

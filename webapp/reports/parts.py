@@ -24,8 +24,16 @@ daily part).
 Counting rules shared by every part: day D is a China local calendar day, [00:00 of D, 00:00
 of D+1) (every datetime in the database is naive China time); a node's data are the rows whose
 grid lies in its subtree; field work counts where it was done (its own `grid_id`, the
-micro-grid at the time), what has no grid of its own counts in its household's current
-micro-grid.
+micro-grid at the time); what has no grid of its own (a household's colour, an observation)
+counts in the micro-grid its household was in at the end of D, read from the moves made after
+D (webapp/households/moves.py), so that moving a household never changes a past day.
+
+A node's subtree is the tree of today: moving a node (grids.rules.move) rewrites the paths of
+its subtree, and every past day of the old parent then counts without it and of the new parent
+with it. That keeps a node's days comparable with each other (the 14-day chart compares the
+same micro-grids), and what a micro-grid counts never changes; the totals of the zone, of the
+moved node and of every node whose subtree kept its micro-grids stay the same. The tree's
+history is not kept, so a past day cannot be counted by the tree of that day.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField
-from wtforms.validators import Optional, ValidationError
+from wtforms import BooleanField, DateField, IntegerField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from ..converters import MAX_ID
 from ..forms import CheckboxesField, Form, choices, phone_field, text_field
 from ..identity import is_valid_id_number, normalize_id_number
 from ..models import RESIDENT_TAGS
@@ -53,4 +54,15 @@ class CheckForm(Form):
         _l("What was found"),
         200,
         _l("Say what was found (a mistyped number, a person who moved, ...)."),
+    )
+
+
+class MoveForm(Form):
+    """Moving a resident: the household chosen among the search results."""
+
+    household_id = IntegerField(
+        validators=[
+            DataRequired(_l("Choose the household.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Choose the household.")),
+        ]
     )

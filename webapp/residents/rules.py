@@ -1,7 +1,8 @@
-"""Residents' rules: registering, correcting and removing a resident of a household.
+"""Residents' rules: registering, correcting, moving and removing a resident of a household.
 
 A household's `member_count` is its number of active residents (the grid browser sums it
-instead of counting half a million residents), so only these functions change who is active.
+instead of counting half a million residents), so only these functions change who is active
+and where.
 A returnee starts at RETURNEE_STATUS (light yellow) and raises the household with them. An ID
 number is registered once in the whole database.
 """
@@ -15,10 +16,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 
-from ..clock import now
+from ..clock import now, today
 from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
-from ..models import Household, IdNumberCheck, Resident
+from ..models import Household, IdNumberCheck, Observation, Resident, ResidentMove
 from ..models.core import insert_columns, values_of
 from ..rules import RuleError, office_language
 from ..statuses.rules import raise_all_at_least, raise_at_least
@@ -90,6 +91,70 @@ def restore(resident: Resident) -> None:
     if not resident.active:
         resident.active = True
         resident.household.member_count += 1
+
+
+def move_to(resident: Resident, household: Household, by_id: int) -> ResidentMove | None:
+    """Move the resident to `household` (None if they live there already: a form sent twice
+    moves nobody twice); `by_id` is who does it.
+
+    Both households' member counts are counted again. The home observation current today goes
+    along, recorded with the move so that the days before it still count it with the household
+    it was in (webapp/observations/report.py); one that starts later goes too (no day has
+    counted it yet); one that has ended stays where it ran. The new household rises to the
+    resident's own colour when that is more serious; the old one keeps its colour for a person
+    to lower.
+    """
+    old = resident.household
+    if old.id == household.id:
+        return None
+    if not household.active:
+        raise RuleError(_("%(address)s is deactivated.", address=household.address))
+    day = today()
+    current = None
+    for observation in db.session.scalars(
+        select(Observation).where(
+            Observation.resident_id == resident.id,
+            Observation.household_id == old.id,
+            Observation.planned_end >= day,
+        )
+    ):
+        if observation.current_on(day):
+            current = observation
+        elif observation.start_date <= day:
+            continue  # released early: it ended here
+        observation.household = household
+    record = ResidentMove(
+        resident=resident,
+        from_household_id=old.id,
+        to_household_id=household.id,
+        observation=current,
+        moved_at=now(),
+        moved_by_id=by_id,
+    )
+    db.session.add(record)
+    resident.household = household
+    _recount(old, household)
+    raise_at_least(household, resident.status, moved_in_reason(resident.name))
+    return record
+
+
+def _recount(*households: Household) -> None:
+    """Set the member counts of `households` from their active residents (the pending changes
+    are flushed first, by the query)."""
+    counts = dict(
+        db.session.execute(
+            select(Resident.household_id, func.count())
+            .where(Resident.household_id.in_([h.id for h in households]), Resident.active)
+            .group_by(Resident.household_id)
+        ).all()
+    )
+    for household in households:
+        household.member_count = counts.get(household.id, 0)
+
+
+def moved_in_reason(name: str) -> str:
+    with office_language():
+        return _("%(name)s moved in", name=name)
 
 
 def returnee_reason(name: str, place: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,8 +16,8 @@ from ..permissions import Can, requires
 from ..rules import RuleError
 from ..writes import REFUSED, apply_and_redirect, done, form_error, save
 from . import bp, rules
-from .forms import CheckForm, ResidentForm
-from .queries import get_check_or_404, open_checks
+from .forms import CheckForm, MoveForm, ResidentForm
+from .queries import get_check_or_404, move_targets, open_checks
 
 
 def _details(form: ResidentForm, resident: Resident | None = None) -> rules.Details:
@@ -121,6 +121,33 @@ def edit(resident_id: int):
         back = url_for("households.show", household_id=resident.household_id)
         return done(_("%(name)s was saved.", name=resident.name), back)
     return _form_page(form, resident.household, resident)
+
+
+@bp.route("/<int:resident_id>/move", methods=["GET", "POST"])
+@requires(Can.MANAGE_HOUSEHOLDS)
+def move(resident_id: int):
+    """Move a resident to another household of the area: find it by address, name or number
+    (`q`), then choose it among the results. Their current observation goes with them."""
+    resident = scope.get_resident_or_404(resident_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        target = scope.get_household_or_404(form.household_id.data)
+        moving = lambda: rules.move_to(resident, target, current_user.id)  # noqa: E731
+        if save(form, moving) is not REFUSED:
+            message = _(
+                "%(name)s moved to %(address)s.", name=resident.name, address=target.address
+            )
+            return done(message, url_for("households.show", household_id=target.id))
+    q = (request.values.get("q") or "")[:40]
+    return render(
+        "residents/move.html",
+        "residents/_move_results.html",
+        resident=resident,
+        form=form,
+        q=q,
+        results=move_targets(q, resident),
+        status=422 if form.errors or form.form_errors else 200,
+    )
 
 
 @bp.post("/<int:resident_id>/deactivate")

@@ -2,14 +2,18 @@
 colour changes of the day.
 
 Households per colour = active households registered by the end of day D, each with its
-colour at the end of D: the colour it left when it first changed after D (`from_status` of its
-first household-level change after the end of D), else its current colour. Every colour change
-goes through one rule function that records the colour before it (webapp/statuses/rules.py),
-so this equals "the `to_status` of the last change at or before the end of D, else the
-`from_status` of the first later change, else the current colour", while reading only the
-changes made after D (none for today's report). A household deactivated since D is not counted
-(deactivation dates are not kept). The changes of the day are household-level changes (not one
-resident's own colour) made on D: into a colour (`to_status`) and out of it (`from_status`).
+colour and in its micro-grid at the end of D. Its colour then is the one it left when it first
+changed after D (`from_status` of its first household-level change after the end of D), else
+its current colour; its micro-grid then is the one it left when it first moved after D
+(`from_grid_id`, webapp/households/moves.py), else its current one. Every colour change and
+every move goes through one rule function that records what it left (webapp/statuses/rules.py,
+webapp/households/rules.py), so this equals "what the last change or move at or before the end
+of D set", while reading only the changes and moves made after D (none for today's report): a
+household moved today counts in its old micro-grid on every past day and in its new one from
+today. A household deactivated since D is not counted (deactivation dates are not kept). The
+changes of the day are household-level changes (not one resident's own colour) made on D:
+into a colour (`to_status`) and out of it (`from_status`), counted where they were made (their
+own grid). Rows follow the tree of today (webapp/reports/parts.py).
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import Select, func, select
+from sqlalchemy import CompoundSelect, Select, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..clock import day_start
 from ..extensions import db
 from ..grids.queries import households_by_colour
+from ..households.moves import first_after, grids_before
 from ..models import STATUSES, Grid, Household, StatusChange, in_subtree
 from ..reports.parts import DAILY_PARTS, DailyPart, Figures, between
 
@@ -50,48 +55,79 @@ def _colours_at_end_of(node: Grid, key, day: date, at: datetime) -> dict[str, di
     result: dict[str, dict[str, int]] = {}
     for prefix, status, n, _residents in db.session.execute(households_by_colour(node, key)):
         result.setdefault(prefix, _per_colour())[status] += int(n)
-    if end <= at:
-        # A past day: take out the households registered after it. Kept apart from the count
-        # above, which the index answers alone (created_at is not in it).
-        later = households_by_colour(node, key, Household.created_at >= end)
-        for prefix, status, n, _residents in db.session.execute(later):
-            result[prefix][status] -= int(n)
+    for prefix, status, n in db.session.execute(_corrections(node, key, end, past=end <= at)):
+        colours = result.setdefault(prefix, _per_colour())
+        colours[status] += int(n)
+    return result
 
-    # Households that changed colour after the day: move each from its current colour back to
-    # the one it left at its first change after the day.
-    ranked = (
+
+def _corrections(node: Grid, key, end: datetime, past: bool) -> CompoundSelect:
+    """What turns the count of now (by current micro-grid and colour) into the count at `end`,
+    as rows of (key, colour, +n or -n), in one statement.
+
+    Every household that changed colour or moved at or after `end` leaves its current
+    micro-grid and colour and is counted again in those it had at `end`; for a past day,
+    households registered after it leave too (kept apart from the count of now, which the
+    index answers alone: created_at is not in it).
+    """
+    colours = first_after(
+        "changes_after",
+        StatusChange.household_id,
+        StatusChange.from_status,
+        StatusChange.changed_at,
+        StatusChange.id,
+        end,
+        StatusChange.resident_id.is_(None),
+    )
+    grids = grids_before(end)
+    # One row per household with a change, a move or both: each source is read once (a UNION
+    # of the two lists of ids joined back to both would read each twice).
+    either = union_all(
+        select(colours.c.id, colours.c.was.label("status"), null().label("grid_id")),
+        select(grids.c.id, null(), grids.c.was),
+    ).subquery()
+    per_household = (
         select(
-            StatusChange.household_id,
-            StatusChange.from_status,
-            func.row_number()
-            .over(
-                partition_by=StatusChange.household_id,
-                order_by=(StatusChange.changed_at, StatusChange.id),
-            )
-            .label("n"),
+            either.c.id,
+            func.max(either.c.status).label("status"),
+            func.max(either.c.grid_id).label("grid_id"),
         )
-        .where(StatusChange.resident_id.is_(None), StatusChange.changed_at >= end)
+        .group_by(either.c.id)
         .subquery()
     )
-    corrections = (
-        select(key, Household.status, ranked.c.from_status, func.count())
-        .select_from(ranked)
-        .join(Household, Household.id == ranked.c.household_id)
-        .join(Grid, Grid.id == Household.grid_id)
-        .where(
-            ranked.c.n == 1,
-            ranked.c.from_status != Household.status,
-            in_subtree(Grid.path, node.path),
-            Household.active,
-            Household.created_at < end,
+    then = (
+        select(
+            Household.grid_id.label("grid_now"),
+            Household.status.label("status_now"),
+            func.coalesce(per_household.c.grid_id, Household.grid_id).label("grid_then"),
+            func.coalesce(per_household.c.status, Household.status).label("status_then"),
         )
-        .group_by(key, Household.status, ranked.c.from_status)
+        .select_from(per_household)
+        .join(Household, Household.id == per_household.c.id)
+        .where(Household.active, Household.created_at < end)
+        .cte("then_state")
     )
-    for prefix, current, then, n in db.session.execute(corrections):
-        colours = result.setdefault(prefix, _per_colour())
-        colours[current] -= n
-        colours[then] += n
-    return result
+    inside = in_subtree(Grid.path, node.path)
+    leave = (
+        select(key, then.c.status_now, -func.count())
+        .select_from(then)
+        .join(Grid, Grid.id == then.c.grid_now)
+        .where(inside)
+        .group_by(key, then.c.status_now)
+    )
+    back = (
+        select(key, then.c.status_then, func.count())
+        .select_from(then)
+        .join(Grid, Grid.id == then.c.grid_then)
+        .where(inside)
+        .group_by(key, then.c.status_then)
+    )
+    branches = [leave, back]
+    if past:
+        later = households_by_colour(node, key, Household.created_at >= end).subquery()
+        prefix, status, households, _residents = later.c
+        branches.append(select(prefix, status, -households))
+    return union_all(*branches)
 
 
 def _changes(node: Grid, key, day: date) -> Select:
