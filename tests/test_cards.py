@@ -217,6 +217,21 @@ def test_card_pdf_is_card_sized_with_the_cjk_font_embedded(tree, login_as, app, 
     assert_cjk_font_embedded(data, tmp_path)
 
 
+def test_a_card_prints_whatever_the_name_holds(tree, login_as, app):
+    """A name that came in with a line break and a slash (an old register, say) still gives a
+    file to download, named without them."""
+    client = login_as(tree.supervisor_a)
+    issue(client, tree.worker_a.id)
+    (card,) = cards_of(app, tree.worker_a.id)
+    with app.app_context():
+        db.session.get(Worker, tree.worker_a.id).name = "赵\r\n网/格"
+        db.session.commit()
+    response = client.get(f"/cards/{card.id}.pdf")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "\n" not in disposition and "/" not in disposition.split("filename", 1)[1]
+
+
 def test_a_revoked_card_does_not_print(tree, login_as, app):
     """Printing a revoked card sends the user back with a message."""
     client = login_as(tree.supervisor_a)

@@ -218,6 +218,22 @@ def test_an_id_number_in_full_width_digits_is_saved_in_ascii(tree, login_as, app
         assert (resident.id_number, resident.phone) == ("330702200503150021", "13700001111")
 
 
+def test_an_id_number_typed_in_groups_fits_the_field(tree, login_as, app):
+    """ "330702 20050315 0021" is not cut at 18 characters by the input, and is saved whole."""
+    client = login_as(tree.supervisor_a)
+    page = client.get(f"/residents/new/{tree.household_a.id}").get_data(as_text=True)
+    id_input = page[page.index('id="id_number"') :].split(">", 1)[0]
+    assert 'maxlength="18"' not in id_input
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={"name": "王喆", "id_number": "330702 20050315 0021"},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        resident = db.session.scalar(select(Resident).where(Resident.name == "王喆"))
+        assert resident.id_number == "330702200503150021"
+
+
 def test_normalize_id_number_reads_full_width_and_ideographic_spaces():
     """NFKC, upper case, no spaces of any kind."""
     from webapp.identity import normalize_id_number

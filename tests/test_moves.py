@@ -121,6 +121,22 @@ def test_a_household_moved_today_leaves_past_reports_as_they_were(app, tree, set
         assert (_observed(tree.micro_a.id, TODAY), _observed(tree.micro_b.id, TODAY)) == (0, 2)
 
 
+def test_an_open_errand_follows_its_household_to_the_new_micro_grid(app, tree, login_as):
+    """B's household moves to MA with an errand still open: A's worker now sees it and marks it
+    done, B's worker no longer has it; yesterday's report keeps it where it was opened."""
+    with app.app_context():
+        before = _reports(_nodes(tree), YESTERDAY)
+        household = db.session.get(Household, tree.household_b.id)
+        households.move(household, db.session.get(Grid, tree.micro_a.id), tree.admin.id)
+        db.session.commit()
+    assert "买菜" not in login_as(tree.worker_b).get("/today/").get_data(as_text=True)
+    worker_a = login_as(tree.worker_a)
+    assert "买菜" in worker_a.get("/today/").get_data(as_text=True)
+    assert worker_a.post(f"/errands/{tree.errand_b.id}/done", headers=HX).status_code == 200
+    with app.app_context():
+        assert _reports(_nodes(tree), YESTERDAY) == before
+
+
 def test_the_household_page_shows_the_move(app, tree, login_as):
     """The history says who moved the household, from which micro-grid to which."""
     client = login_as(tree.admin)

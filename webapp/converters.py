@@ -67,3 +67,13 @@ def plain_text(value: str | None) -> str | None:
     if not isinstance(value, str) or not has_control_characters(value):
         return value
     return _CONTROL.sub("", _BREAKS.sub(" ", value))
+
+
+# Characters a downloaded file's name must not hold: folder separators and what Windows refuses.
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]+')
+
+
+def file_name(value: str) -> str:
+    """`value` as the name of a downloaded file: plain text (a line break in a header would fail
+    the response) without folder separators, so a worker's or a grid's name never breaks it."""
+    return _NOT_IN_FILE_NAMES.sub("_", plain_text(value)).strip() or "download"

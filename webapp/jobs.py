@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from .clock import now
+from .converters import file_name
 from .extensions import db
 from .models import Job
 
@@ -216,7 +217,7 @@ def _execute(job_id: str) -> None:
         return
     job = db.session.get(Job, job_id)
     job.status, job.progress = "done", job.total
-    job.result_path, job.result_name = str(path), name
+    job.result_path, job.result_name = str(path), file_name(name)
     job.finished_at = job.updated_at = now()
     db.session.commit()
 

@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import codes, jobs, photos, scope
 from ..auth.guard import public
 from ..clock import today
+from ..converters import file_name
 from ..extensions import db
 from ..htmx import redirect_after_write, render
 from ..models import Worker
@@ -116,7 +117,7 @@ def pdf(card_id: int):
     response = send_file(
         BytesIO(render_card(face)),
         mimetype="application/pdf",
-        download_name=f"{_('Work ID card')}-{card.worker.name}-{face.serial}.pdf",
+        download_name=file_name(f"{_('Work ID card')}-{card.worker.name}-{face.serial}.pdf"),
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

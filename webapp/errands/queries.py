@@ -1,25 +1,43 @@
-"""Open errands in scope."""
+"""Open errands in scope.
+
+An open errand is work still to do for its household, so it is listed and counted where the
+household lives now: after a move the new micro-grid's worker sees it and can mark it done. The
+daily report keeps counting errands where they were opened (errands/report.py), so a move never
+changes a past day's figures."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from .. import scope
 from ..extensions import db
-from ..grids.queries import count_per_child
-from ..models import Errand, Grid
+from ..grids.queries import child_key
+from ..models import Errand, Grid, Household, in_subtree
 
 
 def open_errands(limit: int = 30) -> list[Errand]:
     """Errands not done yet, oldest first."""
     stmt = (
-        scope.field_work(Errand)
-        .options(joinedload(Errand.household))
-        .where(Errand.done_at.is_(None))
+        select(Errand)
+        .join(Errand.household)
+        .join(Household.grid)
+        .options(contains_eager(Errand.household))
+        .where(scope.within(Grid.path), Errand.done_at.is_(None))
         .order_by(Errand.created_at)
     )
     return list(db.session.scalars(stmt.limit(limit)))
 
 
 def open_per_child(node: Grid) -> dict[str, int]:
-    return count_per_child(node, Errand, Errand.done_at.is_(None))
+    """Open errands under `node` per child, by the household's micro-grid of today."""
+    key = child_key(node)
+    stmt = (
+        select(key, func.count())
+        .select_from(Errand)
+        .join(Errand.household)
+        .join(Household.grid)
+        .where(in_subtree(Grid.path, node.path), Errand.done_at.is_(None))
+        .group_by(key)
+    )
+    return {prefix: n for prefix, n in db.session.execute(stmt)}

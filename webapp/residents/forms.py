@@ -15,6 +15,11 @@ def _id_number(form, field) -> None:
         )
 
 
+# Room for a number typed in groups ("330702 19850202 2247"): the input's maxlength must not cut
+# it; the number kept is its 18 characters, which the check above insists on.
+ID_NUMBER_TYPED_LENGTH = 24
+
+
 class ResidentForm(Form):
     name = text_field(_l("Name"), 40, _l("Enter the name."))
     # Required for a new resident (the rules say so). On the edit page the stored number is
@@ -22,7 +27,7 @@ class ResidentForm(Form):
     # reveal, never pre-filled in a form.
     id_number = text_field(
         _l("ID number"),
-        18,
+        ID_NUMBER_TYPED_LENGTH,
         description=_l("Gender and birth year are read from it."),
         filters=(lambda v: normalize_id_number(v) if v else v,),
         validators=[_id_number],
