@@ -18,6 +18,7 @@ from . import (
     database,
     errands,
     errors,
+    exports,
     grids,
     headers,
     households,
@@ -56,6 +57,7 @@ FEATURES = (
     cards,
     reports,
     audit,
+    exports,
 )
 
 

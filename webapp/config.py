@@ -127,6 +127,10 @@ class Config:
         self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
         self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
 
+        # Exports: one of at most this many rows is written during the request and downloaded
+        # at once; a larger one runs as a background job with a progress bar (0: always a job).
+        self.EXPORT_AT_ONCE_ROWS = _env_int("EXPORT_AT_ONCE_ROWS", 5000)
+
         # Field-work rules; an office can change them here.
         # How often a household of each colour is to be visited, in hours.
         self.VISIT_RHYTHM_HOURS = {

@@ -48,6 +48,9 @@ class Can(Enum):
     SEE_ALL_JOBS = "see_all_jobs"
     # Read the audit trail (of one's subtree).
     READ_AUDIT = "read_audit"
+    # Export the households, residents, workers and field work of one's subtree to a file
+    # (a field worker exports only their today lists, which FIELD_WORK allows).
+    EXPORT = "export"
 
 
 _SUPERVISOR = frozenset(
@@ -60,6 +63,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_CARDS,
         Can.SUPERVISE,
         Can.READ_AUDIT,
+        Can.EXPORT,
     }
 )
 
