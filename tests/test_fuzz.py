@@ -26,6 +26,7 @@ from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
 from webapp.auth.forms import LoginForm
 from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.exports.forms import ExportForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
@@ -189,6 +190,11 @@ WRITES = {
         ConfirmForm,
         lambda t: f"/imports/{t.import_b.id}/confirm",
         lambda t: {"first_password": "first-pass-77"},
+    ),
+    "exports.new": Write(
+        ExportForm,
+        lambda t: f"/exports/{t.micro_b.id}",
+        lambda t: {"kind": "households", "format": "csv", "fullness": "masked"},
     ),
     "households.move": Write(
         HouseholdMoveForm,

@@ -78,6 +78,10 @@ FIELD_WORK = {
     "progress.show",
     "progress.download",
     "progress.retry",
+    # The export page: managers export anything of their subtree, field workers only their
+    # today lists (the form offers each the kinds of its capabilities: Can.EXPORT for the rest).
+    "exports.index",
+    "exports.new",
     # One's own account.
     "account.show",
     "account.password",

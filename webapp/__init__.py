@@ -19,6 +19,7 @@ from . import (
     database,
     errands,
     errors,
+    exports,
     grids,
     headers,
     households,
@@ -60,6 +61,7 @@ FEATURES = (
     reports,
     audit,
     imports,
+    exports,
 )
 
 

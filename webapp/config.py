@@ -137,6 +137,9 @@ class Config:
         # import takes (the zone's 500,000 residents fit in one file).
         self.IMPORT_MAX_MB = _env_int("IMPORT_MAX_MB", 50)
         self.IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 600_000)
+        # Exports: one of at most this many rows is written during the request and downloaded
+        # at once; a larger one runs as a background job with a progress bar (0: always a job).
+        self.EXPORT_AT_ONCE_ROWS = _env_int("EXPORT_AT_ONCE_ROWS", 5000)
 
         # Field-work rules; an office can change them here.
         # How often a household of each colour is to be visited, in hours.

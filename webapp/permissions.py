@@ -51,6 +51,9 @@ class Can(Enum):
     # Import the office's spreadsheets into one's subtree; each kind also needs the capability
     # of the pages that write it (the tree needs EDIT_TREE): an import does no more than they.
     IMPORT = "import"
+    # Export the households, residents, workers and field work of one's subtree to a file
+    # (a field worker exports only their today lists, which FIELD_WORK allows).
+    EXPORT = "export"
 
 
 _SUPERVISOR = frozenset(
@@ -64,6 +67,7 @@ _SUPERVISOR = frozenset(
         Can.SUPERVISE,
         Can.READ_AUDIT,
         Can.IMPORT,
+        Can.EXPORT,
     }
 )
 

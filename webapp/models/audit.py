@@ -39,6 +39,7 @@ ACTIONS = {
     "observation_released": _l("Released early from observation"),
     "audit_exported": _l("Audit trail exported"),
     "import": _l("Data imported"),
+    "export": _l("List exported"),
 }
 
 
@@ -85,7 +86,7 @@ class AuditEntry(db.Model):
 
     @property
     def object_label(self) -> str:
-        """ "Resident 42": what the entry is about, for the page and the export."""
+        """What the entry is about ("Resident 42"), for the page and the export."""
         if not self.object_type:
             return ""
         return f"{OBJECT_TYPES.get(self.object_type, self.object_type)} {self.object_id}"
