@@ -127,6 +127,8 @@ def test_cards_issued_reissued_and_revoked_are_recorded_with_who_revoked(tree, l
     ]
     with app.app_context():
         assert db.session.get(Card, card_id).revoked_by_id == tree.supervisor_a.id
+    page = login_as(tree.admin).get("/audit/").get_data(as_text=True)
+    assert "reason: 丢失" in page  # the reason as typed, not as JSON escapes
 
 
 def test_a_lowered_colour_is_recorded_a_raised_one_is_not(tree, login_as, app):

@@ -175,6 +175,22 @@ def test_removing_a_resident_updates_the_count(tree, login_as, app):
     assert "张三" not in page
 
 
+def test_nobody_under_observation_leaves_the_lists(tree, login_as, app):
+    """B's resident is under home observation: neither they nor their household can be taken
+    out of the lists (their follow-ups would vanish from the day); the page says why."""
+    client = login_as(tree.admin)
+    for url in (
+        f"/residents/{tree.resident_b.id}/deactivate",
+        f"/households/{tree.household_b.id}/deactivate",
+    ):
+        response = client.post(url, follow_redirects=True)
+        assert "正在居家观察" in response.get_data(as_text=True), url
+    with app.app_context():
+        household = db.session.get(Household, tree.household_b.id)
+        assert household.active and household.member_count == 1
+        assert db.session.get(Resident, tree.resident_b.id).active
+
+
 def test_worker_registers_a_returnee_who_starts_light_yellow(tree, login_as, app):
     """A field worker registers a returnee: resident and household start light yellow."""
     client = login_as(tree.worker_a)

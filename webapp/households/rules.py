@@ -16,8 +16,9 @@ from sqlalchemy import bindparam, insert, update
 
 from ..clock import now
 from ..extensions import db
-from ..models import Grid, Household, HouseholdMove
+from ..models import Grid, Household, HouseholdMove, Observation
 from ..models.core import insert_columns, values_of
+from ..observations.rules import refuse_while_observed
 from ..rules import RuleError
 
 
@@ -72,6 +73,7 @@ def _move(household: Household, target: Grid, by_id: int, at: datetime) -> House
 def deactivate(household: Household, by_id: int) -> None:
     """Take the household out of the lists (moved away); its history stays. `by_id` is who
     does it."""
+    refuse_while_observed(Observation.household_id == household.id)
     household.active = False
 
 

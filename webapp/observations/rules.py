@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import idempotency
 from ..audit import trail
@@ -34,6 +34,36 @@ def current_for_resident(resident: Resident, day: date) -> Observation | None:
         .where(Observation.resident_id == resident.id, Observation.current_on(day))
         .limit(1)
     )
+
+
+def not_ended(*where) -> Observation | None:
+    """An observation matching `where` that is current today or planned to start later."""
+    day = today()
+    return db.session.scalar(
+        select(Observation)
+        .where(
+            *where,
+            Observation.planned_end >= day,
+            or_(Observation.released_on.is_(None), Observation.released_on > day),
+        )
+        .order_by(Observation.start_date)
+        .limit(1)
+    )
+
+
+def refuse_while_observed(*where) -> None:
+    """RuleError while someone matching `where` is, or is to be, under home observation: taking
+    them out of the lists would drop their follow-ups from every worker's day unseen."""
+    observation = not_ended(*where)
+    if observation is not None:
+        raise RuleError(
+            _(
+                "%(name)s is under home observation until %(end)s: release them, or move them "
+                "to their new household, first.",
+                name=observation.resident.name,
+                end=observation.planned_end,
+            )
+        )
 
 
 def start(

@@ -8,6 +8,7 @@ from flask import abort, send_file, url_for
 from flask_login import current_user
 
 from .. import jobs
+from ..audit import trail
 from ..extensions import db
 from ..htmx import redirect_after_write, render
 from ..models import Job
@@ -52,6 +53,19 @@ def download(job_id: str):
     job = get_job_or_404(job_id)
     if job.status != "done" or not job.has_result:
         abort(404)
+    if job.params.get("full"):
+        # The file holds full ID numbers and phones: each download is on the trail, not only
+        # the export that made it (the file stays for days, and an admin may fetch it too).
+        trail.record(
+            "full_file_downloaded",
+            current_user.id,
+            None,
+            current_user.scope_id,
+            job=job.id,
+            kind=job.kind,
+            file=job.result_name,
+        )
+        db.session.commit()
     return send_file(job.result_path, as_attachment=True, download_name=job.result_name)
 
 

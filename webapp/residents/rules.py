@@ -21,6 +21,7 @@ from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
 from ..models import Household, IdNumberCheck, Observation, Resident, ResidentMove
 from ..models.core import insert_columns, values_of
+from ..observations.rules import refuse_while_observed
 from ..rules import RuleError, office_language
 from ..statuses.rules import raise_all_at_least, raise_at_least
 
@@ -81,6 +82,7 @@ def correct(resident: Resident, details: Details) -> None:
 
 def remove(resident: Resident) -> None:
     """Take the resident off the household (moved out, deceased); the record stays."""
+    refuse_while_observed(Observation.resident_id == resident.id)
     if resident.active:
         resident.active = False
         resident.household.member_count -= 1
