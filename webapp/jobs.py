@@ -213,7 +213,8 @@ def _execute(job_id: str) -> None:
     except Exception as error:  # a failed job says why and can be retried
         db.session.rollback()
         log.exception("job %s failed", job_id)
-        _fail(job_id, _("Unexpected error: %(error)s", error=f"{type(error).__name__}: {error}"))
+        what = f"{type(error).__name__}: {error}"
+        _fail(job_id, _("Unexpected error: %(error)s", error=what))
         return
     job = db.session.get(Job, job_id)
     job.status, job.progress = "done", job.total
