@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from . import passwords
 from .converters import plain_text
-from .identity import is_valid_phone, normalize_phone
+from .identity import is_valid_phone, mask_phone, normalize_phone
 
 
 @lru_cache(maxsize=8)
@@ -147,3 +147,18 @@ def parse_day(text: str) -> date | None:
         return date(*(int(part) for part in match.groups()))
     except ValueError:  # 2024-02-30
         return None
+
+
+def keep_stored_phone(form: FlaskForm, phone: str | None) -> None:
+    """An edit form's phone field for a stored `phone`: the number is said masked in the field's
+    description and never put in the input (a full number appears only through a logged
+    reveal); an empty field keeps it. Without a stored number there is none to remove."""
+    if phone:
+        form.phone.description = _l(
+            "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
+            phone=mask_phone(phone),
+        )
+    elif "remove_phone" in form:
+        del form.remove_phone
+    if not form.is_submitted():
+        form.phone.data = None

@@ -9,9 +9,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import activation, scope
 from ..extensions import db
+from ..forms import keep_stored_phone
 from ..grids.queries import households_of
 from ..htmx import render
-from ..identity import mask_phone
 from ..models import Grid, Household
 from ..permissions import Can, requires
 from ..rules import RuleError
@@ -133,15 +133,7 @@ def move(grid_id: int):
 
 def _masked(form: HouseholdForm, household: Household) -> HouseholdForm:
     """The edit form without the full phone: a full number is shown only through a reveal."""
-    if household.phone:
-        form.phone.description = _(
-            "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
-            phone=mask_phone(household.phone),
-        )
-    else:
-        del form.remove_phone
-    if not form.is_submitted():
-        form.phone.data = None
+    keep_stored_phone(form, household.phone)
     return form
 
 

@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from .. import reveals, scope
 from ..extensions import db
+from ..forms import keep_stored_phone
 from ..households.page import household_page
 from ..htmx import render
-from ..identity import mask_id_number, mask_name, mask_phone
+from ..identity import mask_id_number, mask_name
 from ..models import Household, Resident
 from ..permissions import Can, requires
 from ..rules import RuleError
@@ -107,15 +108,9 @@ def edit(resident_id: int):
         "Now %(number)s. Type the whole number to correct it; leave empty to keep it.",
         number=mask_id_number(resident.id_number),
     )
-    if resident.phone:
-        form.phone.description = _(
-            "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
-            phone=mask_phone(resident.phone),
-        )
-    else:
-        del form.remove_phone
+    keep_stored_phone(form, resident.phone)
     if not form.is_submitted():
-        form.id_number.data = form.phone.data = None  # shown masked above, never in full
+        form.id_number.data = None  # shown masked above, never in full
     correct = lambda: rules.correct(resident, _details(form, resident))  # noqa: E731
     if form.validate_on_submit() and save(form, correct) is not REFUSED:
         back = url_for("households.show", household_id=resident.household_id)

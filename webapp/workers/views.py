@@ -11,9 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from .. import activation, reveals, scope
 from ..converters import query_int
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, keep_stored_phone
 from ..htmx import render
-from ..identity import mask_phone
 from ..models import ROLES, Worker
 from ..permissions import Can, manageable_roles, requires
 from ..rules import RuleError
@@ -109,13 +108,9 @@ def edit(worker_id: int):
     worker = scope.get_worker_or_404(worker_id)
     form = WorkerForm(obj=worker)
     form.role.choices = _role_choices()
-    form.phone.description = _(
-        "Now %(phone)s. Type a new number to change it; leave empty to keep it.",
-        phone=mask_phone(worker.phone),
-    )
+    keep_stored_phone(form, worker.phone)
     if not form.is_submitted():
         form.scope_code.data = worker.scope.code
-        form.phone.data = None  # shown masked above, never in full
     if form.validate_on_submit() and _save(form, worker):
         return done(
             _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
