@@ -45,6 +45,14 @@ MANAGER_ONLY = {
     "imports.show",
     "imports.confirm",
     "imports.template",
+    # Duplicates: the list of pairs in the subtree, merging and "not duplicates"; deciding on
+    # a flagged visit (both records of a pair, and the visit, must be in the subtree).
+    "duplicates.index",
+    "duplicates.merge_residents",
+    "duplicates.dismiss_residents",
+    "duplicates.merge_households",
+    "duplicates.dismiss_households",
+    "duplicates.resolve_visit",
 }
 
 
@@ -115,6 +123,7 @@ def url_for_other_grid(rule, tree) -> str:
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
         "import_id": tree.import_b.id,
+        "visit_id": tree.visit_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

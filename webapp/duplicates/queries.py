@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, Subquery, func, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -76,12 +76,23 @@ def normalised_address(address: str) -> str:
     return address
 
 
-def normalised_address_sql(column: ColumnElement[str]) -> ColumnElement[str]:
-    """normalised_address() as an SQL expression (nested REPLACE: SQLite and PostgreSQL)."""
-    expression = column
-    for old, new in _REPLACEMENTS:
-        expression = func.replace(expression, old, new)
-    return expression
+# REPLACE calls nested this deep at most in one expression: SQLite's parser refuses the whole
+# list nested at once (its stack holds about a hundred levels), so the list is applied in
+# stages, one subquery each.
+_STAGE = 20
+
+
+def normalised(source: Select, name: str) -> Subquery:
+    """`source` as a subquery whose column `name` (an address) is normalised as by
+    normalised_address(), in SQL (nested REPLACE: SQLite and PostgreSQL alike)."""
+    current = source.subquery()
+    for first in range(0, len(_REPLACEMENTS), _STAGE):
+        expression = current.c[name]
+        for old, new in _REPLACEMENTS[first : first + _STAGE]:
+            expression = func.replace(expression, old, new)
+        others = [column for column in current.c if column.key != name]
+        current = select(*others, expression.label(name)).subquery()
+    return current
 
 
 def one_digit_apart(a: str, b: str) -> bool:
@@ -178,8 +189,8 @@ def resident_pairs() -> list[Pair]:
         if row.n1 > 1 and row.phone:
             by_phone[row.phone].append(row.id)
         for i in range(len(masks)):
-            if row[f"n{i + 2}"] > 1:
-                by_mask[(i, row[f"mask{i}"])].append((row.id, row.id_number))
+            if row._mapping[f"n{i + 2}"] > 1:
+                by_mask[(i, row._mapping[f"mask{i}"])].append((row.id, row.id_number))
     found: dict[tuple[int, int], set[str]] = defaultdict(set)
     for pair in _pairs_of(by_name.values()):
         found[pair].add("name_year")
@@ -195,18 +206,18 @@ def resident_pairs() -> list[Pair]:
 
 def household_pairs() -> list[Pair]:
     """Candidate pairs of active households in scope: one micro-grid, one normalised address."""
-    key = normalised_address_sql(Household.address)
-    inner = (
-        select(
-            Household.id,
-            Household.grid_id,
-            key.label("key"),
-            func.count().over(partition_by=(Household.grid_id, key)).label("n"),
-        )
+    addresses = normalised(
+        select(Household.id, Household.grid_id, Household.address.label("key"))
         .join(Grid, Grid.id == Household.grid_id)
-        .where(scope.within(Grid.path), Household.active)
-        .subquery()
+        .where(scope.within(Grid.path), Household.active),
+        "key",
     )
+    inner = select(
+        addresses.c.id,
+        addresses.c.grid_id,
+        addresses.c.key,
+        func.count().over(partition_by=(addresses.c.grid_id, addresses.c.key)).label("n"),
+    ).subquery()
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for row in db.session.execute(select(inner).where(inner.c.n > 1)):
         groups[(row.grid_id, row.key)].append(row.id)
