@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.clock import now, today
+from webapp.clock import today
 from webapp.extensions import db, limiter
 from webapp.models import (
     Card,
@@ -23,7 +23,6 @@ from webapp.models import (
     Job,
     Observation,
     Resident,
-    Visit,
     Worker,
 )
 
@@ -140,7 +139,6 @@ class Tree:
     job_b: Job
     check_b: IdNumberCheck
     import_b: Import
-    visit_b: Visit
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -215,19 +213,7 @@ def tree(app) -> Tree:
         import_b = Import(
             kind="households", file_name="b.xlsx", stored_path="", created_by_id=worker_b.id
         )
-        # A visit of B flagged as a possible duplicate, long ago (no report of recent days and
-        # no today list counts it), for the URLs that decide on one.
-        visit_b = Visit(
-            household=household_b,
-            worker_id=worker_b.id,
-            grid_id=micro_b.id,
-            visited_at=now() - timedelta(days=40),
-            method="door",
-            persons_seen=1,
-            possible_duplicate=True,
-            client_key="visit-of-grid-b",
-        )
-        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b, visit_b])
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b])
         objects = Tree(
             root,
             township,
@@ -250,7 +236,6 @@ def tree(app) -> Tree:
             job_b,
             check_b,
             import_b,
-            visit_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

@@ -604,5 +604,16 @@ def test_a_visit_decision_needs_a_reason_and_happens_once(app, tree, doubled, lo
         follow_redirects=True,
     )
     assert "没有被标为" in unflagged.get_data(as_text=True)
-    # B's flagged visit is outside grid A's supervisor's area.
-    assert client.post(f"/duplicates/visits/{tree.visit_b.id}/resolve").status_code == 404
+    # A visit of B is outside grid A's supervisor's area.
+    with app.app_context():
+        household_b = db.session.get(Household, tree.household_b.id)
+        log_visit(household_b, tree.worker_b.id, NOW - timedelta(minutes=5), "door", "visit-b-1")
+        visit_b = log_visit(household_b, tree.worker_b.id, NOW, "door", "visit-b-2")
+        db.session.commit()
+        assert visit_b.possible_duplicate
+    refused = client.post(
+        f"/duplicates/visits/{visit_b.id}/resolve", data={"outcome": "struck", "reason": "重复"}
+    )
+    assert refused.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(VisitResolution)) == 1
