@@ -17,6 +17,7 @@ from . import (
     cli,
     converters,
     database,
+    duplicates,
     errands,
     errors,
     exports,
@@ -62,6 +63,7 @@ FEATURES = (
     audit,
     imports,
     exports,
+    duplicates,
 )
 
 

@@ -26,6 +26,7 @@ from .households import (
 )
 from .imports import IMPORT_STATES, Import
 from .jobs import Job
+from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
@@ -36,6 +37,7 @@ __all__ = [
     "GENDERS",
     "IMPORT_STATES",
     "LEVEL_LABELS",
+    "MERGE_KINDS",
     "MICRO_KINDS",
     "MICRO_LEVEL",
     "POSITIONS",
@@ -46,6 +48,7 @@ __all__ = [
     "STATUSES",
     "SYMPTOMS",
     "VISIT_METHODS",
+    "VISIT_OUTCOMES",
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
@@ -57,6 +60,8 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Merge",
+    "NotDuplicate",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
@@ -64,6 +69,7 @@ __all__ = [
     "ResidentMove",
     "StatusChange",
     "Visit",
+    "VisitResolution",
     "Worker",
     "in_subtree",
     "more_serious",

@@ -42,6 +42,9 @@ ACTIONS = {
     "import": _l("Data imported"),
     "export": _l("List exported"),
     "full_file_downloaded": _l("File with full numbers downloaded"),
+    "merged": _l("Duplicate records merged"),
+    "not_duplicate": _l("Marked as not a duplicate"),
+    "visit_resolved": _l("Flagged visit resolved"),
 }
 
 
@@ -53,6 +56,7 @@ OBJECT_TYPES = {
     "card": _l("Card"),
     "observation": _l("Home observation"),
     "import": _l("Import"),
+    "visit": _l("Visit"),
 }
 
 

@@ -1,7 +1,8 @@
 """Visits' part of the daily report and of the period summary.
 
 Households visited = distinct households with a visit on the day; person-times (人次) = the
-sum of persons seen; visits = the number of visits. A household visited in two child nodes on
+sum of persons seen; visits = the number of visits. A visit a supervisor struck out as a
+duplicate (webapp/duplicates) counts nowhere. A household visited in two child nodes on
 one day (it moved) counts once in each row and once in the total, so the total's households
 come from the whole subtree (the last day of the 14-day trend), not from the rows.
 """
@@ -20,6 +21,7 @@ from ..extensions import db
 from ..models import Grid, Visit, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, between
 from .chart import TrendPoint, trend_svg
+from .queries import counted
 
 TREND_DAYS = 14
 
@@ -52,7 +54,7 @@ def _visits(node: Grid, key, first: date, last: date) -> Select:
         )
         .select_from(Visit)
         .join(Grid, Grid.id == Visit.grid_id)
-        .where(in_subtree(Grid.path, node.path), between(Visit.visited_at, first, last))
+        .where(in_subtree(Grid.path, node.path), between(Visit.visited_at, first, last), counted())
         .group_by(key)
     )
 
