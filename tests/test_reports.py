@@ -61,6 +61,7 @@ def frozen():
 @dataclass
 class Data:
     root_id: int
+    township_id: int
     community_id: int
     grid_a_id: int
     micro_a_id: int
@@ -355,6 +356,7 @@ def data(app, tree) -> Data:
         db.session.commit()
         return Data(
             tree.root.id,
+            tree.township.id,
             tree.community.id,
             grid_a.id,
             micro_a.id,
@@ -516,7 +518,8 @@ def test_daily_numbers_equal_direct_counts_for_node_and_children(app, data, days
     """Total and every child row equal a row-by-row count, for every level of the tree."""
     day = TODAY - timedelta(days=days_ago)
     with app.app_context():
-        for node_id in (data.root_id, data.community_id, data.grid_a_id, data.micro_b_id):
+        nodes = (data.root_id, data.township_id, data.community_id, data.grid_a_id, data.micro_b_id)
+        for node_id in nodes:
             node = db.session.get(Grid, node_id)
             report = daily_report(node, day, NOW)
             assert as_dict(report.total) == as_dict(direct(node.path, day)), node.name
