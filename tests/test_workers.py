@@ -165,3 +165,14 @@ def test_deactivating_a_worker_revokes_their_cards_for_good(tree, login_as, app)
         card = db.session.get(Card, card_id)
         assert card.revoke_reason == "worker_deactivated"
         assert card.revoked_by_id == tree.supervisor_a.id
+
+
+def test_the_worker_search_box_opens_empty_in_both_languages(tree, login_as):
+    """A supervisor opens the worker list in Chinese and English: the search box is empty,
+    not pre-filled with the word "None", and searching finds the workers."""
+    client = login_as(tree.supervisor_a)
+    for language in ("zh", "en"):
+        client.get(f"/lang/{language}")
+        body = client.get("/workers/").get_data(as_text=True)
+        assert 'name="q" value=""' in body and "None" not in body
+        assert "赵网格" in body

@@ -27,7 +27,8 @@ def index():
     """Workers in scope, searchable by name or phone (active search with htmx)."""
     form = SearchForm(request.args)
     stmt = scope.workers().order_by(Worker.active.desc(), Worker.name, Worker.id)
-    q = form.q.data if form.validate() else ""
+    # An empty box has no data (None): the page must show it empty, not the word "None".
+    q = (form.q.data or "") if form.validate() else ""
     if q:
         stmt = stmt.where(
             or_(
