@@ -129,3 +129,32 @@ def test_worker_cannot_edit_the_tree(tree, login_as):
     """Building the tree is for admins: a supervisor gets 403."""
     client = login_as(tree.supervisor_a)
     assert client.get(f"/grids/{tree.grid_a.id}/edit").status_code == 403
+
+
+def field_of(body: str, name: str) -> str:
+    """The form field block (label, input, errors) of the input named `name`."""
+    start = body.rindex('<div class="field', 0, body.index(f'name="{name}"'))
+    return body[start : body.index("</div>", start)]
+
+
+def test_a_wrong_code_and_a_missing_kind_are_said_at_once_each_under_its_field(tree, login_as):
+    """An admin adds a micro-grid with a bad code and no kind: both errors come back on the
+    first try, the kind's under 微网格类型 with that field outlined, the code's under 编码."""
+    client = login_as(tree.admin)
+    response = client.post(f"/grids/{tree.grid_a.id}/new", data={"name": "3幢", "code": "3 幢"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    kind, code = field_of(body, "kind"), field_of(body, "code")
+    assert "invalid" in kind and "请选择微网格类型" in kind
+    assert "invalid" in code and "请选择微网格类型" not in code
+
+
+def test_a_child_of_a_micro_grid_is_refused_above_the_form_not_under_the_code(tree, login_as):
+    """Adding a node under a micro-grid is refused with a message above the form; the code
+    field, which was right, is not outlined."""
+    client = login_as(tree.admin)
+    response = client.post(f"/grids/{tree.micro_a.id}/new", data={"name": "x", "code": "X2"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "invalid" not in field_of(body, "code")
+    assert 'class="flash error" role="alert">微网格是最底层' in body
