@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.validators import InputRequired
 
-from .. import activation, scope
+from .. import activation, places, scope
 from ..htmx import render
 from ..models import MICRO_LEVEL, Grid
 from ..permissions import Can, requires
@@ -32,6 +32,7 @@ def show(grid_id: int):
     grid = scope.get_grid_or_404(grid_id)
     context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
     if grid.is_micro:
+        places.set_page_node(grid)  # its rows' addresses are said below the micro-grid
         return render(
             "grids/show.html",
             "grids/_households.html",
