@@ -161,10 +161,9 @@ def test_a_child_of_a_micro_grid_is_refused_above_the_form_not_under_the_code(tr
 
 
 def test_rows_say_the_address_below_the_pages_own_node(tree, login_as, app):
-    """A household at "江南街道 湖海塘社区 1幢1单元301室": its stairwell's worker reads "301室" on
-    the
-    micro-grid page, on today's list and in the search; the supervisor of 第一网格 reads
-    "1幢1单元301室" in the search; the names above are not repeated on every row."""
+    """A household at "江南街道 湖海塘社区 1幢1单元301室": its stairwell's worker reads "301室"
+    on the micro-grid page, on today's list and in the search; the supervisor of 第一网格
+    reads "1幢1单元301室" in the search; the names above are not repeated on every row."""
     with app.app_context():
         household = Household(
             grid_id=tree.micro_a.id, address="江南街道 湖海塘社区 1幢1单元301室", member_count=2
