@@ -34,3 +34,17 @@ def test_wildcards_are_taken_literally(tree, login_as):
     client = login_as(tree.admin)
     page = client.get("/search/?q=%25").get_data(as_text=True)
     assert f"/households/{tree.household_a.id}" not in page
+
+
+@pytest.mark.parametrize("q", ["张三", "1237", "5678"])
+def test_a_result_names_the_resident_it_found(tree, login_as, q):
+    """Searching by a name, an ID tail or a phone tail: the result names 张三, the resident who
+    matched, not only the address."""
+    page = login_as(tree.worker_a).get(f"/search/?q={q}").get_data(as_text=True)
+    assert "<b>张三</b>" in page
+
+
+def test_a_result_found_by_its_address_names_nobody(tree, login_as):
+    """Found by the address, the household's row names no resident."""
+    page = login_as(tree.worker_a).get("/search/?q=101室").get_data(as_text=True)
+    assert f"/households/{tree.household_a.id}" in page and "<b>" not in page
