@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import jobs
+from . import jobs, places
 from .catalogs import select_locale
 from .idempotency import form_key
 from .identity import mask_id_number, mask_name, mask_phone
@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
         current_language=select_locale,
         form_key=form_key,
         job_titles=jobs.TITLES,
+        address_below=places.address_below,
     )
     app.jinja_env.filters.update(mask_id=mask_id_number, mask_phone=mask_phone, mask_name=mask_name)
