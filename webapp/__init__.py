@@ -27,6 +27,7 @@ from . import (
     limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
     observations,
+    offline,
     progress,
     reports,
     residents,
@@ -62,6 +63,7 @@ FEATURES = (
     audit,
     imports,
     exports,
+    offline,
 )
 
 

@@ -60,7 +60,9 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
         .order_by(ResidentMove.moved_at.desc())
         .limit(limit)
     ).all()
-    entries = [{"at": v.visited_at, "text": visit_text(v, v.worker.name)} for v in visits]
+    entries = [
+        {"at": v.visited_at, "text": visit_text(v, v.worker.name), "visit": v} for v in visits
+    ]
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
     entries += [{"at": m.moved_at, "text": move_text(m)} for m in moves]
     entries += [{"at": m.moved_at, "text": member_move_text(m, household)} for m in members]
@@ -81,7 +83,7 @@ def current_observations(household: Household) -> dict[int, Observation]:
 def entry_for(record: Visit | StatusChange, worker_name: str) -> dict:
     """The history line of a visit or a colour change just made by `worker_name`."""
     if isinstance(record, Visit):
-        return {"at": record.visited_at, "text": visit_text(record, worker_name)}
+        return {"at": record.visited_at, "text": visit_text(record, worker_name), "visit": record}
     return {"at": record.changed_at, "text": change_text(record, worker_name)}
 
 

@@ -42,6 +42,8 @@ ACTIONS = {
     "import": _l("Data imported"),
     "export": _l("List exported"),
     "full_file_downloaded": _l("File with full numbers downloaded"),
+    "visit_undone": _l("Visit undone by its author"),
+    "errand_undone": _l("Errand reopened by whoever marked it done"),
 }
 
 
@@ -53,6 +55,7 @@ OBJECT_TYPES = {
     "card": _l("Card"),
     "observation": _l("Home observation"),
     "import": _l("Import"),
+    "errand": _l("Errand"),
 }
 
 
