@@ -51,7 +51,10 @@
     counter.textContent = en ? `${items.length} waiting to send` : `${items.length} 条待发送`;
     counter.hidden = items.length === 0;
     document.querySelectorAll('.queued').forEach((el) => el.classList.remove('queued'));
-    items.forEach((i) => { const row = find(i.row); if (row) row.classList.add('queued'); });
+    items.forEach((i) => {
+      const row = find(i.row);
+      if (row) { row.classList.add('queued'); row.dataset.queued = en ? 'waiting' : '待发送'; }
+    });
     showRefused();
   };
 
