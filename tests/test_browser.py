@@ -37,7 +37,8 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIME = re.compile(r"\d\d-\d\d \d\d:\d\d")
+# A row visited today says so where the thumb is: ✓, today, the time.
+TIME = re.compile(r"✓ 今天 \d\d:\d\d")
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +78,12 @@ def phone_context(chromium, live_server, **options):
 
 @pytest.fixture
 def phone(chromium, live_server, tree) -> Iterator:
-    """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error."""
-    context = phone_context(chromium, live_server)
+    """A 360 px phone in China, signed in as worker_a; fails on any uncaught page error.
+
+    Its service worker is blocked: these tests fake a failing network with page.route(), which
+    does not see the requests of a page a service worker controls (test_browser_offline.py
+    drives the service worker itself)."""
+    context = phone_context(chromium, live_server, service_workers="block")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -10,7 +10,15 @@ from webapp.extensions import db
 from webapp.models import Visit
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
-PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static", "cards.verify"}
+PUBLIC = {
+    "auth.login",
+    "main.set_language",
+    "main.healthz",
+    "static",
+    "cards.verify",
+    # The service worker's script: no data in it, and the sign-in page registers it.
+    "offline.service_worker",
+}
 # Routes only an administrator may use.
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
@@ -77,6 +85,10 @@ FIELD_WORK = {
     "observations.extend",
     "observations.release",
     "errands.done",
+    "errands.undo",
+    "visits.undo",
+    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
+    "offline.token",
     # Reports hold counts only (no personal data) for a node of the worker's own subtree, and a
     # grid leader who is not a supervisor reports their grid's figures too.
     "reports.index",

@@ -28,6 +28,7 @@ from . import (
     limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
     observations,
+    offline,
     progress,
     reports,
     residents,
@@ -64,6 +65,7 @@ FEATURES = (
     imports,
     exports,
     duplicates,
+    offline,
 )
 
 

@@ -100,6 +100,9 @@ class Config:
         self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
 
+        # A visit or an errand marked done by mistake: its author may undo it this long after.
+        self.UNDO_MINUTES = _env_int("UNDO_MINUTES", 5)
+
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
