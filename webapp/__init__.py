@@ -15,6 +15,7 @@ from . import (
     cards,
     catalogs,
     cli,
+    compression,
     converters,
     database,
     duplicates,
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalogs.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compression.init_app(app)  # first: it runs last, on the answer as it leaves
     assets.init_app(app)
     headers.init_app(app)
     templating.init_app(app)

@@ -72,6 +72,9 @@ class Config:
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
         # rate limits the resident's address instead of the proxy's.
         self.PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+        # Pages, CSS and JavaScript leave the app gzipped (Brotli where the browser takes it):
+        # `make run` and a lone gunicorn have no proxy to do it. Off where the proxy compresses.
+        self.COMPRESS_RESPONSES = _env_flag("COMPRESS_RESPONSES", True)
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
