@@ -86,6 +86,10 @@ FIELD_WORK = {
     "account.show",
     "account.password",
     "account.sign_out_everywhere",
+    # Notices: the node must be in scope; who may post there (supervisors, micro-grid and grid
+    # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
+    "notices.new",
+    "notices.withdraw",
 }
 
 
@@ -115,6 +119,7 @@ def url_for_other_grid(rule, tree) -> str:
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
         "import_id": tree.import_b.id,
+        "notice_id": tree.notice_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

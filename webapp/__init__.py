@@ -26,6 +26,7 @@ from . import (
     imports,
     limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
+    notices,
     observations,
     progress,
     reports,
@@ -55,6 +56,7 @@ FEATURES = (
     statuses,
     observations,
     errands,
+    notices,
     search,
     progress,
     cards,

@@ -27,6 +27,7 @@ from .households import (
 from .imports import IMPORT_STATES, Import
 from .jobs import Job
 from .moves import HouseholdMove, ResidentMove
+from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 
@@ -57,6 +58,7 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",

@@ -42,6 +42,8 @@ ACTIONS = {
     "import": _l("Data imported"),
     "export": _l("List exported"),
     "full_file_downloaded": _l("File with full numbers downloaded"),
+    "notice_posted": _l("Notice posted"),
+    "notice_withdrawn": _l("Notice withdrawn"),
 }
 
 
@@ -53,6 +55,7 @@ OBJECT_TYPES = {
     "card": _l("Card"),
     "observation": _l("Home observation"),
     "import": _l("Import"),
+    "notice": _l("Notice"),
 }
 
 
