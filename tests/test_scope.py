@@ -90,6 +90,9 @@ FIELD_WORK = {
     # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
     "notices.new",
     "notices.withdraw",
+    # QR posters hold only what the public page shows (name, place, masked phone, the link).
+    "posters.pdf",
+    "posters.batch",
 }
 
 
