@@ -108,6 +108,13 @@ FIELD_WORK = {
     "account.show",
     "account.password",
     "account.sign_out_everywhere",
+    # Notices: the node must be in scope; who may post there (supervisors, micro-grid and grid
+    # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
+    "notices.new",
+    "notices.withdraw",
+    # QR posters hold only what the public page shows (name, place, masked phone, the link).
+    "posters.pdf",
+    "posters.batch",
 }
 
 
@@ -140,6 +147,7 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below for this module's tests; elsewhere (the CSRF and header
         # tests) an id of no visit, which answers 404 all the same.
         "visit_id": getattr(tree, "visit_b_id", 2**31 - 1),
+        "notice_id": tree.notice_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

@@ -138,6 +138,9 @@ class Config:
         self.CARD_VALID_DAYS = _env_int("CARD_VALID_DAYS", 365)
         self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
         self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
+        # QR posters: how many A4 posters go into one PDF of a subtree's batch (the rest as the
+        # cards: a helper process renders beside the job when there is more than one part).
+        self.POSTER_PART_SIZE = _env_int("POSTER_PART_SIZE", 100)
 
         # Imports of the office's spreadsheets: the largest file and the most data rows one
         # import takes (the zone's 500,000 residents fit in one file).

@@ -28,6 +28,7 @@ from .imports import IMPORT_STATES, Import
 from .jobs import Job
 from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
+from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 
@@ -62,6 +63,7 @@ __all__ = [
     "Job",
     "Merge",
     "NotDuplicate",
+    "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",

@@ -47,6 +47,8 @@ ACTIONS = {
     "visit_resolved": _l("Flagged visit resolved"),
     "visit_undone": _l("Visit undone by its author"),
     "errand_undone": _l("Errand reopened by whoever marked it done"),
+    "notice_posted": _l("Notice posted"),
+    "notice_withdrawn": _l("Notice withdrawn"),
 }
 
 
@@ -60,6 +62,7 @@ OBJECT_TYPES = {
     "import": _l("Import"),
     "visit": _l("Visit"),
     "errand": _l("Errand"),
+    "notice": _l("Notice"),
 }
 
 
