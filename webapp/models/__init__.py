@@ -2,6 +2,7 @@
 
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
+from .cases import Case, CaseEvent
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -29,6 +30,7 @@ from .jobs import Job
 from .moves import HouseholdMove, ResidentMove
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .requests import Mediation, ServiceRequest
 
 __all__ = [
     "ACTIONS",
@@ -49,6 +51,8 @@ __all__ = [
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
+    "Case",
+    "CaseEvent",
     "Errand",
     "FollowUp",
     "Grid",
@@ -57,11 +61,13 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Mediation",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "ServiceRequest",
     "StatusChange",
     "Visit",
     "Worker",

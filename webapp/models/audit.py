@@ -53,6 +53,7 @@ OBJECT_TYPES = {
     "card": _l("Card"),
     "observation": _l("Home observation"),
     "import": _l("Import"),
+    "request": _l("Resident request"),
 }
 
 
