@@ -18,6 +18,12 @@ PUBLIC = {
     "cards.verify",
     # The service worker's script: no data in it, and the sign-in page registers it.
     "offline.service_worker",
+    # A micro-grid's public request page and a request's tracking page (printed contracts).
+    "requests.form",
+    "requests.find",
+    "requests.track",
+    "requests.message",
+    "requests.rate",
 }
 # Routes only an administrator may use.
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
@@ -63,6 +69,11 @@ MANAGER_ONLY = {
     "duplicates.merge_households",
     "duplicates.dismiss_households",
     "duplicates.resolve_visit",
+    # A supervisor's work on requests: dispatch (派单), urge (督办), merge, the list as a file.
+    "requests.dispatch",
+    "requests.urge",
+    "requests.merge",
+    "requests.export",
 }
 
 
@@ -115,6 +126,23 @@ FIELD_WORK = {
     # QR posters hold only what the public page shows (name, place, masked phone, the link).
     "posters.pdf",
     "posters.batch",
+    # Resident requests in one's subtree: the list, one request and the work on it, requests
+    # entered for a resident, and one's own consent to show one's phone on the public page. The
+    # requester's phone is revealed to the holder and supervisors only (a 403 for the others).
+    "requests.index",
+    "requests.show",
+    "requests.photo",
+    "requests.reveal",
+    "requests.accept",
+    "requests.progress",
+    "requests.resolve",
+    "requests.return_up",
+    "requests.mediation",
+    "requests.link",
+    "requests.raise_colour",
+    "requests.new_for_grid",
+    "requests.new_for_household",
+    "requests.phone_consent",
 }
 
 
@@ -149,6 +177,9 @@ def url_for_other_grid(rule, tree) -> str:
         "visit_id": getattr(tree, "visit_b_id", 2**31 - 1),
         "notice_id": tree.notice_b.id,
         "code": "en",
+        "grid_code": tree.micro_b.code,
+        "tracking_code": tree.request_b.code,
+        "case_id": tree.request_b.id,
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"

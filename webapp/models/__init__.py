@@ -2,6 +2,7 @@
 
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
+from .cases import Case, CaseEvent
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -31,6 +32,7 @@ from .moves import HouseholdMove, ResidentMove
 from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .requests import Mediation, ServiceRequest
 
 __all__ = [
     "ACTIONS",
@@ -53,6 +55,8 @@ __all__ = [
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
+    "Case",
+    "CaseEvent",
     "Errand",
     "FollowUp",
     "Grid",
@@ -61,6 +65,7 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Mediation",
     "Merge",
     "NotDuplicate",
     "Notice",
@@ -69,6 +74,7 @@ __all__ = [
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "ServiceRequest",
     "StatusChange",
     "Visit",
     "VisitResolution",

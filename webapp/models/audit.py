@@ -63,6 +63,7 @@ OBJECT_TYPES = {
     "visit": _l("Visit"),
     "errand": _l("Errand"),
     "notice": _l("Notice"),
+    "request": _l("Resident request"),
 }
 
 
