@@ -23,6 +23,7 @@ from webapp.models import (
     Job,
     Observation,
     Resident,
+    Sweep,
     Worker,
 )
 
@@ -139,6 +140,7 @@ class Tree:
     job_b: Job
     check_b: IdNumberCheck
     import_b: Import
+    sweep_b: Sweep
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -213,7 +215,16 @@ def tree(app) -> Tree:
         import_b = Import(
             kind="households", file_name="b.xlsx", stored_path="", created_by_id=worker_b.id
         )
-        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b])
+        # A sweep over grid B's micro-grid only.
+        sweep_b = Sweep(
+            name="B 排查",
+            grid=micro_b,
+            starts_on=today(),
+            ends_on=today() + timedelta(days=6),
+            checks=["fever"],
+            created_by_id=admin.id,
+        )
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b, sweep_b])
         objects = Tree(
             root,
             township,
@@ -236,6 +247,7 @@ def tree(app) -> Tree:
             job_b,
             check_b,
             import_b,
+            sweep_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

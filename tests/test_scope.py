@@ -45,6 +45,7 @@ MANAGER_ONLY = {
     "imports.show",
     "imports.confirm",
     "imports.template",
+    "sweeps.new",
 }
 
 
@@ -82,6 +83,13 @@ FIELD_WORK = {
     # today lists (the form offers each the kinds of its capabilities: Can.EXPORT for the rest).
     "exports.index",
     "exports.new",
+    # Sweeps over the worker's area (or over an area that holds it), and screening its doors.
+    "sweeps.index",
+    "sweeps.overview",
+    "sweeps.show",
+    "sweeps.screen",
+    "sweeps.found",
+    "sweeps.missed_pdf",
     # One's own account.
     "account.show",
     "account.password",
@@ -115,6 +123,7 @@ def url_for_other_grid(rule, tree) -> str:
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
         "import_id": tree.import_b.id,
+        "sweep_id": tree.sweep_b.id,
         "code": "en",
     }
     missing = rule.arguments - objects_in_b.keys()

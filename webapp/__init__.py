@@ -32,6 +32,7 @@ from . import (
     residents,
     search,
     statuses,
+    sweeps,
     templating,
     today,
     visits,
@@ -62,6 +63,7 @@ FEATURES = (
     audit,
     imports,
     exports,
+    sweeps,
 )
 
 

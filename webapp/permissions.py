@@ -54,6 +54,8 @@ class Can(Enum):
     # Export the households, residents, workers and field work of one's subtree to a file
     # (a field worker exports only their today lists, which FIELD_WORK allows).
     EXPORT = "export"
+    # Start a screening sweep over a node of one's subtree.
+    START_SWEEPS = "start_sweeps"
 
 
 _SUPERVISOR = frozenset(
@@ -68,6 +70,7 @@ _SUPERVISOR = frozenset(
         Can.READ_AUDIT,
         Can.IMPORT,
         Can.EXPORT,
+        Can.START_SWEEPS,
     }
 )
 

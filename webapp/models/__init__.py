@@ -29,6 +29,7 @@ from .jobs import Job
 from .moves import HouseholdMove, ResidentMove
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .sweeps import SWEEP_CHECKS, Screening, Sweep
 
 __all__ = [
     "ACTIONS",
@@ -44,6 +45,7 @@ __all__ = [
     "SEVERITY",
     "SLOTS",
     "STATUSES",
+    "SWEEP_CHECKS",
     "SYMPTOMS",
     "VISIT_METHODS",
     "WORKER_TAGS",
@@ -62,7 +64,9 @@ __all__ = [
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "Screening",
     "StatusChange",
+    "Sweep",
     "Visit",
     "Worker",
     "in_subtree",
