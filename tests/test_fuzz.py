@@ -39,6 +39,7 @@ from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm,
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
 from webapp.statuses.forms import StatusForm
+from webapp.sweeps.forms import FindingsForm, ScreenForm, SweepForm
 from webapp.visits.forms import VisitForm
 from webapp.workers.forms import WorkerForm
 
@@ -168,6 +169,27 @@ class Write:
 
 
 WRITES = {
+    "sweeps.new": Write(
+        SweepForm,
+        lambda t: f"/sweeps/new/{t.community.id}",
+        lambda t: {
+            "key": keys,
+            "name": "春节返金人员排查",
+            "starts_on": date.today().isoformat(),
+            "ends_on": SOON,
+            "checks": ["returnee", "fever"],
+        },
+    ),
+    "sweeps.screen": Write(
+        ScreenForm,
+        lambda t: f"/sweeps/{t.sweep_b.id}/screen/{t.household_b.id}",
+        lambda t: {"key": keys, "outcome": st.sampled_from(["clear", "absent"]), "page": "row"},
+    ),
+    "sweeps.found": Write(
+        FindingsForm,
+        lambda t: f"/sweeps/{t.sweep_b.id}/found/{t.household_b.id}",
+        lambda t: {"key": keys, "page": "row", "fever": "y", "temperature": "38.1", "note": ""},
+    ),
     "account.password": Write(
         PasswordForm,
         lambda t: "/account/password",

@@ -182,7 +182,7 @@ def screen(sweep_id: int, household_id: int):
     household = scope.get_household_or_404(household_id)
     form = ScreenForm()
     if not form.validate_on_submit():
-        message = " ".join(form.error_messages())
+        message = " ".join(str(e) for e in form.error_messages())
         return _door_answer(sweep, household, form.page.data, 422, message)
     return _record(sweep, household, form, form.outcome.data == "clear", rules.NOTHING)
 
