@@ -56,6 +56,9 @@ class Can(Enum):
     EXPORT = "export"
     # Start a screening sweep over a node of one's subtree.
     START_SWEEPS = "start_sweeps"
+    # Post notices to any node of one's subtree and withdraw them (a micro-grid or grid leader
+    # without this posts to their own area: webapp/notices/rules.may_post).
+    POST_NOTICES = "post_notices"
 
 
 _SUPERVISOR = frozenset(
@@ -71,6 +74,7 @@ _SUPERVISOR = frozenset(
         Can.IMPORT,
         Can.EXPORT,
         Can.START_SWEEPS,
+        Can.POST_NOTICES,
     }
 )
 

@@ -1,7 +1,7 @@
 """screening sweeps
 
 Revision ID: ec659655150c
-Revises: d77d025d96a5
+Revises: 0f53d67cca16
 Create Date: 2026-12-01 12:24:08.066909
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ec659655150c'
-down_revision = 'd77d025d96a5'
+down_revision = '0f53d67cca16'
 branch_labels = None
 depends_on = None
 

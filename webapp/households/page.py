@@ -8,7 +8,7 @@ from ..models import Household
 from ..statuses.forms import StatusForm
 from ..sweeps.queries import doors_of_household
 from ..visits.forms import VisitForm
-from .queries import current_observations, timeline
+from .queries import current_observations, merged_into, timeline
 
 
 def household_page(household: Household, revealed_id: int | None = None) -> dict:
@@ -19,6 +19,7 @@ def household_page(household: Household, revealed_id: int | None = None) -> dict
         "crumbs": [*scope.ancestors_in_scope(household.grid), household.grid],
         "revealed_id": revealed_id,
         "timeline": timeline(household),
+        "merged_into": None if household.active else merged_into(household),
         "observations": current_observations(household),
         # The open sweeps this household is due in, with what was done at its door.
         "sweep_doors": doors_of_household(household, today()),

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from .. import idempotency, scope
+from .. import idempotency, places, scope
 from ..clock import now, today
 from ..converters import file_name
 from ..extensions import db
@@ -91,6 +91,7 @@ def show(sweep_id: int, grid_id: int):
         "total": queries.coverage_at(sweep, node),
     }
     if node.is_micro:
+        places.set_page_node(node)  # its rows say the address below the micro-grid
         return render("sweeps/show.html", doors=queries.doors(sweep, node), **context)
     return render("sweeps/show.html", rows=queries.children_coverage(sweep, node), **context)
 
