@@ -25,6 +25,7 @@ from webapp.models import (
     Notice,
     Observation,
     Resident,
+    SelfReportLink,
     Sweep,
     Worker,
 )
@@ -145,6 +146,7 @@ class Tree:
     check_b: IdNumberCheck
     import_b: Import
     sweep_b: Sweep
+    link_b: SelfReportLink
     notice_b: Notice
     request_b: Case
 
@@ -244,7 +246,11 @@ def tree(app) -> Tree:
             checks=["fever"],
             created_by_id=admin.id,
         )
-        db.session.add(sweep_b)
+        # The self-report link of B's observation (its code is the page's only secret).
+        link_b = SelfReportLink(
+            observation=observation_b, code="S0S0S0S0S0S0", created_by_id=worker_b.id
+        )
+        db.session.add_all([sweep_b, link_b])
         objects = Tree(
             root,
             township,
@@ -268,6 +274,7 @@ def tree(app) -> Tree:
             check_b,
             import_b,
             sweep_b,
+            link_b,
             notice_b,
             request_b,
         )

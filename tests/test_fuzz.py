@@ -38,6 +38,7 @@ from webapp.models import Household
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
+from webapp.selfreports.forms import SelfReportForm
 from webapp.statuses.forms import StatusForm
 from webapp.sweeps.forms import FindingsForm, ScreenForm, SweepForm
 from webapp.visits.forms import VisitForm
@@ -75,6 +76,8 @@ NO_FIELDS = {
     "progress.retry",
     "workers.reveal",
     "account.sign_out_everywhere",
+    "selfreports.issue",
+    "selfreports.revoke",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
@@ -169,6 +172,12 @@ class Write:
 
 
 WRITES = {
+    "selfreports.page": Write(
+        SelfReportForm,
+        lambda t: f"/s/{t.link_b.code}",
+        lambda t: {"key": keys, "temperature": "36.6", "symptoms": []},
+        signed_in=False,
+    ),
     "sweeps.new": Write(
         SweepForm,
         lambda t: f"/sweeps/new/{t.community.id}",

@@ -16,6 +16,8 @@ PUBLIC = {
     "main.healthz",
     "static",
     "cards.verify",
+    # A resident's own report page: its code is the secret (and dies with the observation).
+    "selfreports.page",
     # The service worker's script: no data in it, and the sign-in page registers it.
     "offline.service_worker",
     # A micro-grid's public request page and a request's tracking page (printed contracts).
@@ -123,6 +125,9 @@ FIELD_WORK = {
     "sweeps.screen",
     "sweeps.found",
     "sweeps.missed_pdf",
+    # Handing a resident under observation their self-report link, and revoking it.
+    "selfreports.issue",
+    "selfreports.revoke",
     # One's own account.
     "account.show",
     "account.password",

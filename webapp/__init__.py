@@ -37,6 +37,7 @@ from . import (
     requests,
     residents,
     search,
+    selfreports,
     statuses,
     sweeps,
     templating,
@@ -73,6 +74,7 @@ FEATURES = (
     imports,
     exports,
     sweeps,
+    selfreports,
     duplicates,
     offline,
 )

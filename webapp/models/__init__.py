@@ -33,7 +33,7 @@ from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 from .requests import Mediation, ServiceRequest
-from .sweeps import SWEEP_CHECKS, Screening, Sweep
+from .sweeps import SWEEP_CHECKS, Screening, SelfReportLink, Sweep
 
 __all__ = [
     "ACTIONS",
@@ -77,6 +77,7 @@ __all__ = [
     "Resident",
     "ResidentMove",
     "Screening",
+    "SelfReportLink",
     "ServiceRequest",
     "StatusChange",
     "Sweep",

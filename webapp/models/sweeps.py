@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
-from .fieldwork import KEY
+from .fieldwork import KEY, Observation
 from .grid import Grid
 from .households import Household
 from .people import Worker
@@ -108,3 +108,21 @@ class Screening(db.Model):
     @property
     def found(self) -> bool:
         return self.returnee or self.fever or self.key_person or self.elderly_alone
+
+
+class SelfReportLink(db.Model):
+    """A personal link for a resident under home observation to report their own temperature
+    (自报). Its code is the link's only secret; it works while the observation is current and
+    it has not been revoked."""
+
+    __tablename__ = "self_report_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"), index=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+
+    observation: Mapped[Observation] = relationship()
