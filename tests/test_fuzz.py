@@ -39,7 +39,7 @@ from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm,
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
 from webapp.statuses.forms import StatusForm
-from webapp.visits.forms import VisitForm
+from webapp.visits.forms import UndoForm, VisitForm
 from webapp.workers.forms import WorkerForm
 
 from .conftest import PASSWORD, Tree
@@ -71,6 +71,7 @@ NO_FIELDS = {
     "workers.deactivate",
     "workers.activate",
     "errands.done",
+    "errands.undo",
     "progress.retry",
     "workers.reveal",
     "account.sign_out_everywhere",
@@ -346,6 +347,11 @@ WRITES = {
             "temperatures": "36.5 36.8",
             "page": "row",
         },
+    ),
+    "visits.undo": Write(
+        UndoForm,
+        lambda t: f"/visits/{t.household_a.id}/undo",
+        lambda t: {"visit": "1", "page": "row"},
     ),
     "workers.edit": Write(
         WorkerForm,
