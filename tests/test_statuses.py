@@ -55,7 +55,7 @@ def test_marking_from_the_list_swaps_the_row_only(tree, login_as):
     body = response.get_data(as_text=True)
     assert 'class="dot s-orange"' in body
     # The counters already count the household as orange.
-    assert '<b class="s-orange" title="橙">1</b>' in body
+    assert '<b class="s-orange">橙 1</b>' in body
 
 
 def test_reason_is_required(tree, login_as, app):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import jobs
+from . import jobs, places
 from .catalogs import select_locale
 from .clock import today
 from .idempotency import form_key
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         current_language=select_locale,
         form_key=form_key,
         job_titles=jobs.TITLES,
+        address_below=places.address_below,
         today=today,
         undoable=undoable,
     )

@@ -23,6 +23,7 @@ from ..clock import now
 from ..grids.queries import MicroSummary, counters_in_transaction, micro_summary
 from ..htmx import is_partial
 from ..models import Household, StatusChange, Visit
+from ..places import set_page_node
 from ..visits.queries import due_count
 from .page import household_page
 from .queries import entry_for, timeline
@@ -88,8 +89,11 @@ def answer(
             oob=True,
         )
     else:
-        if page is Page.ROW and counters is None:
-            counters = micro_summary(household.grid_id)
+        if page is Page.ROW:
+            # The row stands on its micro-grid's page: its address is said below that node.
+            set_page_node(household.grid)
+            if counters is None:
+                counters = micro_summary(household.grid_id)
         body = render_template(
             "grids/_row.html",
             household=household,

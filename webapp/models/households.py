@@ -107,6 +107,8 @@ class Resident(db.Model):
         CheckConstraint(
             "status IN ('red', 'orange', 'yellow', 'light_yellow', 'green')", name="status_known"
         ),
+        # The daily report's returnees registered on a day: a range of registrations.
+        Index("ix_resident_created", "created_at"),
     )
 
     def __repr__(self) -> str:

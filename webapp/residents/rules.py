@@ -139,12 +139,12 @@ def move_to(resident: Resident, household: Household, by_id: int) -> ResidentMov
     )
     db.session.add(record)
     resident.household = household
-    _recount(old, household)
+    recount(old, household)
     raise_at_least(household, resident.status, moved_in_reason(resident.name))
     return record
 
 
-def _recount(*households: Household) -> None:
+def recount(*households: Household) -> None:
     """Set the member counts of `households` from their active residents (the pending changes
     are flushed first, by the query)."""
     counts = dict(
