@@ -376,3 +376,15 @@ def test_starting_an_observation_goes_through_the_outbox_once(tree, login_as, ap
     with app.app_context():
         mine = select(func.count()).where(Observation.resident_id == tree.resident_a.id)
         assert db.session.scalar(mine) == 1
+
+
+def test_errand_done_and_undone_without_javascript(tree, login_as, errand_a, app):
+    """Plain posts: 完成 and 撤销 each go back to today's list, which shows the errand as it is."""
+    client = login_as(tree.worker_a)
+    done = client.post(f"/errands/{errand_a}/done")
+    assert done.status_code == 303 and done.location.endswith("/today/")
+    assert f"/errands/{errand_a}/undo" in client.get("/today/").get_data(as_text=True)
+    undone = client.post(f"/errands/{errand_a}/undo")
+    assert undone.status_code == 303
+    with app.app_context():
+        assert db.session.get(Errand, errand_a).done_at is None
