@@ -41,7 +41,7 @@ from webapp.residents.forms import MoveForm as ResidentMoveForm
 from webapp.selfreports.forms import SelfReportForm
 from webapp.statuses.forms import StatusForm
 from webapp.sweeps.forms import FindingsForm, ScreenForm, SweepForm
-from webapp.visits.forms import VisitForm
+from webapp.visits.forms import UndoForm, VisitForm
 from webapp.workers.forms import WorkerForm
 
 from .conftest import PASSWORD, Tree
@@ -73,6 +73,7 @@ NO_FIELDS = {
     "workers.deactivate",
     "workers.activate",
     "errands.done",
+    "errands.undo",
     "progress.retry",
     "workers.reveal",
     "account.sign_out_everywhere",
@@ -377,6 +378,11 @@ WRITES = {
             "temperatures": "36.5 36.8",
             "page": "row",
         },
+    ),
+    "visits.undo": Write(
+        UndoForm,
+        lambda t: f"/visits/{t.household_a.id}/undo",
+        lambda t: {"visit": "1", "page": "row"},
     ),
     "workers.edit": Write(
         WorkerForm,
