@@ -3,8 +3,9 @@ and open for six more days, with a coverage that differs by community (most abov
 under 80 %), doors tried when nobody was at home, and a few findings.
 
 Screenings are written in bulk like the rest of the history. Findings are only recorded on the
-screening here: the colours, returnees and tags they would have set off are already in the
-month of history that history.py writes.
+screening here, and only at doors whose colour already says so (a fever at a yellow or worse
+household, a returnee at a light yellow or worse one): the colours and returnees they would have
+set off are in the month of history that history.py writes.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def load_sweeps(now: datetime, rng: random.Random, echo: Callable[[str], None]) 
     )
     community_length = (COMMUNITY_LEVEL + 1) * 7
     homes = db.session.execute(
-        select(Household.id, Household.grid_id, Grid.path)
+        select(Household.id, Household.grid_id, Grid.path, Household.status)
         .join(Grid, Grid.id == Household.grid_id)
         .where(Household.active)
         .order_by(Household.id)
@@ -101,7 +102,7 @@ def load_sweeps(now: datetime, rng: random.Random, echo: Callable[[str], None]) 
         values.update(found)
         return values
 
-    for household, grid, path in homes:
+    for household, grid, path, status in homes:
         community = path[:community_length]
         if community not in coverage:
             # Most communities are nearly done; about one in eight lags well behind.
@@ -113,7 +114,7 @@ def load_sweeps(now: datetime, rng: random.Random, echo: Callable[[str], None]) 
         if attempt is not None:
             rows.append(row(household, grid, attempt, False))
         if screened and (attempt is None or attempt < now - timedelta(hours=1)):
-            rows.append(row(household, grid, moment(attempt), True, **_finding(rng)))
+            rows.append(row(household, grid, moment(attempt), True, **_finding(rng, status)))
     bulk.insert(Screening, rows)
     lagging = sum(1 for share in coverage.values() if share < 0.8)
     echo(
@@ -122,13 +123,13 @@ def load_sweeps(now: datetime, rng: random.Random, echo: Callable[[str], None]) 
     )
 
 
-def _finding(rng: random.Random) -> dict:
-    """What a door had to report: mostly nothing."""
+def _finding(rng: random.Random, status: str) -> dict:
+    """What a door had to report: mostly nothing; never what its colour denies."""
     draw = rng.random()
-    if draw < 0.02:
-        return {"returnee": True, "origin": rng.choice(ORIGINS_WATCHED + ORIGINS_OTHER)}
-    if draw < 0.025:
+    if status in ("yellow", "orange", "red") and draw < 0.3:
         return {"fever": True, "temperature": round(rng.uniform(37.3, 38.6), 1)}
+    if status == "light_yellow" and draw < 0.5:
+        return {"returnee": True, "origin": rng.choice(ORIGINS_WATCHED + ORIGINS_OTHER)}
     if draw < 0.035:
         return {"key_person": True}
     if draw < 0.05:
