@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -68,6 +68,14 @@ class Household(db.Model):
         ),
         # Covers the grid browser's grouped count: per micro-grid, status and member count.
         Index("ix_household_grid_counts", "grid_id", "active", "status", "member_count"),
+        # The few deactivated households, found without reading the active ones (a sweep's
+        # coverage asks which of its screened households are gone).
+        Index(
+            "ix_household_inactive",
+            "id",
+            sqlite_where=text("active = 0"),
+            postgresql_where=text("active = false"),
+        ),
     )
 
     def __repr__(self) -> str:

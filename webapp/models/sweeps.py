@@ -93,7 +93,19 @@ class Screening(db.Model):
 
     __table_args__ = (
         Index("ix_screening_sweep_household", "sweep_id", "household_id"),
-        Index("ix_screening_sweep_grid", "sweep_id", "grid_id"),
+        # Coverage per micro-grid from the index alone (webapp/sweeps/queries.py).
+        Index(
+            "ix_screening_coverage",
+            "sweep_id",
+            "contact",
+            "grid_id",
+            "screened_at",
+            "household_id",
+            "returnee",
+            "fever",
+            "key_person",
+            "elderly_alone",
+        ),
         # Two phones screening one household at once leave one screening with contact.
         Index(
             "uq_screening_contact",
