@@ -8,7 +8,19 @@ import pytest
 from webapp import create_app
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
-PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static", "cards.verify"}
+PUBLIC = {
+    "auth.login",
+    "main.set_language",
+    "main.healthz",
+    "static",
+    "cards.verify",
+    # A micro-grid's public request page and a request's tracking page (printed contracts).
+    "requests.form",
+    "requests.find",
+    "requests.track",
+    "requests.message",
+    "requests.rate",
+}
 # Routes only an administrator may use.
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
@@ -45,6 +57,11 @@ MANAGER_ONLY = {
     "imports.show",
     "imports.confirm",
     "imports.template",
+    # A supervisor's work on requests: dispatch (派单), urge (督办), merge, the list as a file.
+    "requests.dispatch",
+    "requests.urge",
+    "requests.merge",
+    "requests.export",
 }
 
 
@@ -93,6 +110,23 @@ FIELD_WORK = {
     # QR posters hold only what the public page shows (name, place, masked phone, the link).
     "posters.pdf",
     "posters.batch",
+    # Resident requests in one's subtree: the list, one request and the work on it, requests
+    # entered for a resident, and one's own consent to show one's phone on the public page. The
+    # requester's phone is revealed to the holder and supervisors only (a 403 for the others).
+    "requests.index",
+    "requests.show",
+    "requests.photo",
+    "requests.reveal",
+    "requests.accept",
+    "requests.progress",
+    "requests.resolve",
+    "requests.return_up",
+    "requests.mediation",
+    "requests.link",
+    "requests.raise_colour",
+    "requests.new_for_grid",
+    "requests.new_for_household",
+    "requests.phone_consent",
 }
 
 
@@ -124,6 +158,9 @@ def url_for_other_grid(rule, tree) -> str:
         "import_id": tree.import_b.id,
         "notice_id": tree.notice_b.id,
         "code": "en",
+        "grid_code": tree.micro_b.code,
+        "tracking_code": tree.request_b.code,
+        "case_id": tree.request_b.id,
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"

@@ -55,6 +55,24 @@ def _env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+REQUEST_LIMIT_DEFAULTS = {
+    "epidemic": (2, 24),
+    "need": (24, 72),
+    "complaint": (24, 5 * 24),
+    "dispute": (24, 7 * 24),
+}
+
+
+def _request_limits(text: str) -> dict[str, tuple[float, float]]:
+    """The defaults, with "category=accept/resolve" pairs (hours) from `text` over them."""
+    limits = dict(REQUEST_LIMIT_DEFAULTS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        category, _, hours = part.partition("=")
+        accept, _, resolve = hours.partition("/")
+        limits[category.strip()] = (float(accept), float(resolve))
+    return limits
+
+
 class Config:
     """Settings for one app instance; create_app(config) can override any of them.
 
@@ -166,6 +184,18 @@ class Config:
         self.FEVER_RAISES_TO = "yellow"
         # A returnee registered by a worker starts light yellow.
         self.RETURNEE_STATUS = "light_yellow"
+
+        # Resident requests: per category, hours to accept and hours to resolve; past either,
+        # a request rises one level (micro-grid → grid → community → township → zone), and again
+        # after as long. REQUEST_LIMITS="epidemic=2/24,need=24/72" changes some of them.
+        self.REQUEST_LIMIT_HOURS = _request_limits(os.environ.get("REQUEST_LIMITS", ""))
+        # A resolved request nobody rated closes by itself after this many days.
+        self.REQUEST_AUTO_CLOSE_DAYS = _env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+        # The public form's limits: per address, and per micro-grid (a flood aimed at one).
+        self.RATELIMIT_REQUEST_ADDRESS = os.environ.get(
+            "RATELIMIT_REQUEST_ADDRESS", "5 per 10 minutes;20 per day"
+        )
+        self.RATELIMIT_REQUEST_GRID = os.environ.get("RATELIMIT_REQUEST_GRID", "60 per hour")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

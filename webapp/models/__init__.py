@@ -2,6 +2,7 @@
 
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
+from .cases import Case, CaseEvent
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -30,6 +31,7 @@ from .moves import HouseholdMove, ResidentMove
 from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .requests import Mediation, ServiceRequest
 
 __all__ = [
     "ACTIONS",
@@ -50,6 +52,8 @@ __all__ = [
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
+    "Case",
+    "CaseEvent",
     "Errand",
     "FollowUp",
     "Grid",
@@ -58,12 +62,14 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Mediation",
     "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "ServiceRequest",
     "StatusChange",
     "Visit",
     "Worker",

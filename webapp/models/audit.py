@@ -56,6 +56,7 @@ OBJECT_TYPES = {
     "observation": _l("Home observation"),
     "import": _l("Import"),
     "notice": _l("Notice"),
+    "request": _l("Resident request"),
 }
 
 
