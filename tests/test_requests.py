@@ -560,3 +560,29 @@ def test_report_figures_equal_direct_counts(tree, client, app, login_as, frozen)
     supervisor = login_as(tree.supervisor_a)
     page = supervisor.get(f"/reports/{tree.grid_a.id}?date=2026-12-01").get_data(as_text=True)
     assert "居民诉求（按下辖区域）" in page and "50%" in page
+
+
+def test_demo_has_a_month_of_requests_with_true_things_to_show(app):
+    """The small demo: every category, late ones with their rises, mediations, ratings; every
+    request's page and tracking page open."""
+    from bench.common import signed_in_client
+    from webapp.demo import load_demo
+    from webapp.models import Mediation
+
+    with app.app_context():
+        load_demo("small", echo=lambda line: None)
+        categories = set(db.session.scalars(select(Case.category).distinct()))
+        kinds = set(db.session.scalars(select(CaseEvent.kind).distinct()))
+        ids = db.session.scalars(select(Case.id).limit(40)).all()
+        codes = db.session.scalars(select(Case.code).limit(25)).all()  # under the limit
+        assert categories == {"need", "complaint", "dispute", "epidemic"}
+        assert {"escalated", "accepted", "resolved", "rated", "closed", "mediation"} <= kinds
+        assert db.session.scalar(select(func.count()).select_from(Mediation)) > 0
+        future = db.session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.at > clock.now())
+        )
+        assert future == 0
+    admin = signed_in_client(app)
+    assert all(admin.get(f"/requests/{i}").status_code == 200 for i in ids)
+    public = app.test_client()
+    assert all(public.get(f"/r/track/{code}").status_code == 200 for code in codes)
