@@ -33,6 +33,7 @@ RETURNED, MERGED = 0.03, 0.02
 RATED = 0.65
 RATINGS = (("satisfied", 0.72), ("mostly", 0.90), ("unsatisfied", 1.0))
 OUTCOMES = (("settled", 0.70), ("partial", 0.90), ("failed", 1.0))
+RATING_TEXT = {"satisfied": "满意", "mostly": "基本满意", "unsatisfied": "不满意"}
 # The outcomes as the app writes them on the timeline (in the office's language).
 OUTCOME_TEXT = {"settled": "调解成功", "partial": "部分达成", "failed": "未达成"}
 AUTO_CLOSE_DAYS_DEFAULT = 7
@@ -291,7 +292,7 @@ class _Demo:
                 return
             rating = self.pick(RATINGS) if rounds == 1 else "mostly"
             case.update(rating=rating, rated_at=rated)
-            self.event(r, "rated", rated, by_resident=True)
+            self.event(r, "rated", rated, by_resident=True, text=RATING_TEXT[rating])
             if rating != "unsatisfied":
                 case.update(state="closed", closed_at=rated)
                 self.event(r, "closed", rated)
