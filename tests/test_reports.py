@@ -383,7 +383,10 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         e.opened += start <= errand.created_at < end
         e.done += errand.done_at is not None and start <= errand.done_at < end
         e.open += errand.created_at < end and (errand.done_at is None or errand.done_at >= end)
-    return {"visits": v, "colours": c, "observations": o, "errands": e}
+    from tests.test_requests import direct_request_figures
+
+    q = direct_request_figures(prefix, start, end, now)
+    return {"visits": v, "colours": c, "observations": o, "errands": e, "requests": q}
 
 
 def as_dict(row: dict) -> dict:

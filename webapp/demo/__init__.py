@@ -21,6 +21,7 @@ from ..models import Grid, Worker
 from . import bulk
 from .history import load_history
 from .people import DEMO_PHONES, PASSWORD, People
+from .requests import load_requests
 from .scales import SCALES
 from .tree import build_tree
 
@@ -49,6 +50,7 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     tree = build_tree(SCALES[scale], rng, created, echo)
     People(tree, SCALES[scale], rng, now, created, echo).load()
     load_history(now, random.Random(SEED), echo)
+    load_requests(now, random.Random(SEED + 12), echo)
     bulk.reset_sequences()
     return sign_ins()
 
