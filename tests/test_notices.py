@@ -259,3 +259,16 @@ def test_the_public_page_of_every_micro_grid_below_shows_it_until_withdrawn(
     login_as(tree.admin).post(f"/notices/{notice_id}/withdraw")
     client.post("/logout")
     assert "停水通知" not in client.get(f"/r/{tree.micro_b.code}").get_data(as_text=True)
+
+
+def test_the_demo_posts_notices_that_reach_the_stairwell_pages(app, client):
+    """After `demo-data --scale small` some micro-grids' public pages show notices."""
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        micro = db.session.scalars(select(Grid).where(Grid.level == 4)).all()
+        showing = [g for g in micro if current_for(g)]
+        assert showing
+        code = showing[0].code
+        title = current_for(showing[0])[0].title
+    assert title in client.get(f"/r/{code}").get_data(as_text=True)
