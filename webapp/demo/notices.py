@@ -52,13 +52,13 @@ def load_notices(now: datetime, rng: random.Random, echo: Callable[[str], None])
         .where(Worker.role == "supervisor", Worker.active, Grid.level.in_((1, 2)))
     ).all()
     leaders = [
-        (worker.id, worker.scope_id)
-        for worker in db.session.scalars(
-            select(Worker)
+        (worker_id, scope_id)
+        for worker_id, scope_id, positions in db.session.execute(
+            select(Worker.id, Worker.scope_id, Worker.positions)
             .join(Grid, Grid.id == Worker.scope_id)
             .where(Worker.role == "worker", Worker.active, Grid.level == 4)
         )
-        if "micro_leader" in (worker.positions or [])
+        if "micro_leader" in (positions or [])
     ]
     posted = [(who, where, ABOVE) for who, where in supervisors for _ in range(rng.randint(1, 2))]
     posted += [(who, where, OWN) for who, where in leaders if rng.random() < 0.1]
