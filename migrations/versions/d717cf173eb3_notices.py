@@ -5,7 +5,7 @@ micro-grid under it and on their workers' today lists until they expire or are w
 and when are kept).
 
 Revision ID: d717cf173eb3
-Revises: 2f7baa7dbb1d
+Revises: d77d025d96a5
 Create Date: 2026-12-01 12:09:54.933113
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd717cf173eb3'
-down_revision = '2f7baa7dbb1d'
+down_revision = 'd77d025d96a5'
 branch_labels = None
 depends_on = None
 
