@@ -15,8 +15,10 @@ from . import (
     cards,
     catalogs,
     cli,
+    compression,
     converters,
     database,
+    duplicates,
     errands,
     errors,
     exports,
@@ -28,6 +30,7 @@ from . import (
     main,
     notices,
     observations,
+    offline,
     posters,
     progress,
     reports,
@@ -68,6 +71,8 @@ FEATURES = (
     audit,
     imports,
     exports,
+    duplicates,
+    offline,
 )
 
 
@@ -93,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalogs.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compression.init_app(app)  # first: it runs last, on the answer as it leaves
     assets.init_app(app)
     headers.init_app(app)
     templating.init_app(app)
