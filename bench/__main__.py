@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, exports, imports, lighthouse, offline, pages, posters, reports, sweeps
+from . import (
+    actions,
+    cards,
+    exports,
+    imports,
+    lighthouse,
+    offline,
+    pages,
+    posters,
+    reports,
+    requests,
+    sweeps,
+)
 from .common import app_for, emit, flask, reset_database
 
 
@@ -20,6 +32,7 @@ def main() -> None:
 
     app = app_for(args.database)
     pages.run(app)
+    requests.run(app, args.database)  # the public form; submissions under gunicorn
     offline.run(app)  # the service worker's size, no data needed
     lighthouse.run(app, args.database)  # the worker's phone pages under gunicorn, in Chromium
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first

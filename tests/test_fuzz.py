@@ -35,6 +35,7 @@ from webapp.idempotency import KEY_SHAPE
 from webapp.identity import id_check_char
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
+from webapp.notices.forms import NoticeForm
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
@@ -77,6 +78,8 @@ NO_FIELDS = {
     "progress.retry",
     "workers.reveal",
     "account.sign_out_everywhere",
+    "notices.withdraw",
+    "posters.batch",
     "selfreports.issue",
     "selfreports.revoke",
 }
@@ -173,6 +176,11 @@ class Write:
 
 
 WRITES = {
+    "notices.new": Write(
+        NoticeForm,
+        lambda t: f"/notices/grids/{t.community.id}/new",
+        lambda t: {"key": keys, "title": "停水通知", "text": "明天上午停水。", "last_day": SOON},
+    ),
     "selfreports.page": Write(
         SelfReportForm,
         lambda t: f"/s/{t.link_b.code}",

@@ -240,3 +240,35 @@ def test_rules_refuse_without_a_request(tree, app):
         notice = rules.post(micro, "标题", "内容", today(), worker)
         assert notice.is_current(clock.now()) and notice.last_day == today()
         db.session.rollback()
+
+
+def test_the_public_page_of_every_micro_grid_below_shows_it_until_withdrawn(
+    tree, login_as, app, client, no_b_notice
+):
+    """/r/<code> of both micro-grids shows a notice posted to the community; withdrawn, none."""
+    post(login_as(tree.supervisor_a), tree.grid_a, key="notice-key-0001", title="楼道消杀")
+    post(login_as(tree.admin), tree.community, key="notice-key-0002")
+    client.post("/logout")
+    page_a = client.get(f"/r/{tree.micro_a.code}").get_data(as_text=True)
+    assert "停水通知" in page_a and "楼道消杀" in page_a
+    assert page_a.index("停水通知") < page_a.index("楼道消杀")  # newest first
+    page_b = client.get(f"/r/{tree.micro_b.code}").get_data(as_text=True)
+    assert "停水通知" in page_b and "楼道消杀" not in page_b
+    with app.app_context():
+        notice_id = db.session.scalar(select(Notice.id).where(Notice.title == "停水通知"))
+    login_as(tree.admin).post(f"/notices/{notice_id}/withdraw")
+    client.post("/logout")
+    assert "停水通知" not in client.get(f"/r/{tree.micro_b.code}").get_data(as_text=True)
+
+
+def test_the_demo_posts_notices_that_reach_the_stairwell_pages(app, client):
+    """After `demo-data --scale small` some micro-grids' public pages show notices."""
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        micro = db.session.scalars(select(Grid).where(Grid.level == 4)).all()
+        showing = [g for g in micro if current_for(g)]
+        assert showing
+        code = showing[0].code
+        title = current_for(showing[0])[0].title
+    assert title in client.get(f"/r/{code}").get_data(as_text=True)

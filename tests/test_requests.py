@@ -4,6 +4,7 @@ mediation, epidemic leads, and requests entered for a resident."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime, timedelta
 
@@ -209,7 +210,8 @@ def frozen():
 
 
 def sent_request(client, app, category="need", text="楼道灯坏了", **extra) -> Case:
-    response = send(client, category=category, text=text, key=f"k-{category}-{len(text)}", **extra)
+    key = "k-" + hashlib.md5(f"{category}{text}".encode()).hexdigest()[:16]
+    response = send(client, category=category, text=text, key=key, **extra)
     return by_code(app, tracking_code(response))
 
 
@@ -480,3 +482,107 @@ def test_request_list_export_is_masked_unless_full(tree, client, app, login_as):
     assert b"13812345678" in full
     xlsx = supervisor.get("/requests/export?fmt=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+# --- the report's figures, counted one request at a time -------------------------------------
+
+
+def direct_request_figures(prefix: str, start: datetime, end: datetime, at: datetime):
+    """The requests' figures of [start, end) for the subtree at `prefix`, row by row."""
+    from webapp.cases.states import OPEN, SATISFIED
+    from webapp.models import Grid, Mediation
+    from webapp.requests.report import RequestFigures
+
+    paths = dict(db.session.execute(select(Grid.id, Grid.path)).all())
+    f = RequestFigures()
+    cases = {c.id: c for c in db.session.scalars(select(Case).where(Case.kind == "request"))}
+    for c in cases.values():
+        if not paths[c.grid_id].startswith(prefix) or c.created_at >= end:
+            continue
+
+        def inside(moment):
+            return moment is not None and start <= moment < end
+
+        f.new += inside(c.created_at)
+        f.accepted_in_time += inside(c.accepted_at) and bool(c.accepted_in_time)
+        f.resolved += inside(c.resolved_at)
+        f.overdue += c.state in OPEN and c.due_at is not None and c.due_at <= at
+        f.rated += inside(c.rated_at)
+        f.satisfied += inside(c.rated_at) and c.rating in SATISFIED
+    for m in db.session.scalars(select(Mediation)):
+        case = cases[m.case_id]
+        if paths[case.grid_id].startswith(prefix) and start.date() <= m.held_on < end.date():
+            f.mediated += 1
+            f.settled += m.outcome == "settled"
+    return f
+
+
+def test_report_figures_equal_direct_counts(tree, client, app, login_as, frozen):
+    """New, accepted in time, resolved, overdue now, satisfaction and mediations per child
+    node equal a count made one request at a time, on the page and in the PDF alike."""
+    from webapp.models import Grid
+    from webapp.reports.queries import daily_report
+
+    a = sent_request(client, app, text="甲")
+    b = sent_request(client, app, text="乙")
+    dispute = sent_request(client, app, category="dispute", text="丙")
+    sent_request(client, app, category="epidemic", text="丁")  # left alone: overdue at 2 h
+    worker = login_as(tree.worker_a)
+    worker.post(f"/requests/{a.id}/accept")
+    worker.post(f"/requests/{a.id}/resolve", data={"text": "好"})
+    worker.post(
+        f"/requests/{dispute.id}/mediation",
+        data={
+            "parties": "甲乙",
+            "others": "李红, 社区妇联主席",
+            "held_on": "2026-12-01",
+            "place": "调解室",
+            "outcome": "settled",
+        },
+    )
+    app.test_client().post(f"/r/track/{a.code}/rate", data={"rating": "mostly"})
+    app.test_client().post(f"/r/track/{dispute.code}/rate", data={"rating": "unsatisfied"})
+    frozen(T0 + timedelta(hours=30))
+    worker.post(f"/requests/{b.id}/accept")  # late
+    at = T0 + timedelta(hours=30)
+    start, end = datetime(2026, 12, 1), datetime(2026, 12, 2)
+    with app.app_context():
+        for node_id in (tree.root.id, tree.community.id, tree.grid_a.id):
+            node = db.session.get(Grid, node_id)
+            report = daily_report(node, T0.date(), at)
+            assert report.total["requests"] == direct_request_figures(node.path, start, end, at)
+            for child, row in report.rows:
+                assert row["requests"] == direct_request_figures(child.path, start, end, at)
+        total = daily_report(db.session.get(Grid, tree.grid_a.id), T0.date(), at).total
+    figures = total["requests"]
+    assert (figures.new, figures.resolved, figures.mediated, figures.settled) == (4, 2, 1, 1)
+    assert figures.rated == 2 and figures.satisfaction == 50 and figures.overdue >= 1
+    supervisor = login_as(tree.supervisor_a)
+    page = supervisor.get(f"/reports/{tree.grid_a.id}?date=2026-12-01").get_data(as_text=True)
+    assert "居民诉求（按下辖区域）" in page and "50%" in page
+
+
+def test_demo_has_a_month_of_requests_with_true_things_to_show(app):
+    """The small demo: every category, late ones with their rises, mediations, ratings; every
+    request's page and tracking page open."""
+    from bench.common import signed_in_client
+    from webapp.demo import load_demo
+    from webapp.models import Mediation
+
+    with app.app_context():
+        load_demo("small", echo=lambda line: None)
+        categories = set(db.session.scalars(select(Case.category).distinct()))
+        kinds = set(db.session.scalars(select(CaseEvent.kind).distinct()))
+        ids = db.session.scalars(select(Case.id).limit(40)).all()
+        codes = db.session.scalars(select(Case.code).limit(25)).all()  # under the limit
+        assert categories == {"need", "complaint", "dispute", "epidemic"}
+        assert {"escalated", "accepted", "resolved", "rated", "closed", "mediation"} <= kinds
+        assert db.session.scalar(select(func.count()).select_from(Mediation)) > 0
+        future = db.session.scalar(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.at > clock.now())
+        )
+        assert future == 0
+    admin = signed_in_client(app)
+    assert all(admin.get(f"/requests/{i}").status_code == 200 for i in ids)
+    public = app.test_client()
+    assert all(public.get(f"/r/track/{code}").status_code == 200 for code in codes)

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from .. import codes
 from ..extensions import db
 from ..models import Case, CaseEvent, Grid, Worker
-from ..rules import RuleError
+from ..rules import RuleError, office_language
 from . import clock
 from .kinds import KINDS
-from .states import ACCEPT_STAGE, OPEN, SATISFIED
+from .states import ACCEPT_STAGE, OPEN, RATINGS, SATISFIED
 
 
 def event(case_: Case, kind: str, at: datetime, actor_id: int | None = None, **values) -> CaseEvent:
@@ -157,7 +157,9 @@ def rate(case_: Case, rating: str, comment: str | None, at: datetime) -> None:
         raise RuleError(_("Only a resolved request that is not closed yet can be rated."))
     case_.rating = rating
     case_.rated_at = at
-    event(case_, "rated", at, by_resident=True, text=comment or None)
+    with office_language():
+        said = str(RATINGS[rating])
+    event(case_, "rated", at, by_resident=True, text=f"{said}：{comment}" if comment else said)
     if rating in SATISFIED:
         case_.state = "closed"
         case_.closed_at = at

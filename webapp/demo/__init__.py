@@ -20,7 +20,9 @@ from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
 from .history import load_history
+from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
+from .requests import load_requests
 from .scales import SCALES
 from .sweeps import load_sweeps
 from .tree import build_tree
@@ -51,6 +53,8 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     People(tree, SCALES[scale], rng, now, created, echo).load()
     load_history(now, random.Random(SEED), echo)
     load_sweeps(now, random.Random(SEED + 1), echo)
+    load_requests(now, random.Random(SEED + 12), echo)
+    load_notices(now, random.Random(SEED + 13), echo)
     bulk.reset_sequences()
     return sign_ins()
 

@@ -24,6 +24,9 @@ TABLES = (
     "observation_event",
     "follow_up",
     "errand",
+    "case_record",
+    "case_event",
+    "mediation",
     "sweep",
     "screening",
 )

@@ -12,6 +12,9 @@ from ..clock import now
 from ..extensions import db
 from ..models import Grid, Notice, in_subtree
 
+# The public page shows the newest few: it must stay small on a resident's cheap phone.
+PUBLIC_LIMIT = 3
+
 
 def _current(at):
     return Notice.withdrawn_at.is_(None), Notice.expires_at > at

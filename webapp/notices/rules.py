@@ -30,14 +30,19 @@ LONGEST = timedelta(days=90)
 def may_post(worker: Worker, node: Grid) -> bool:
     """Whether `worker` may post to (and withdraw notices of) `node`; the caller has loaded
     `node` through the scope, so it lies in the worker's subtree."""
-    if not worker.active or not worker.scope.contains(node):
+    if not worker.active or not _reaches(worker, node):
         return False
     return worker.can(Can.POST_NOTICES) or bool(LEADER_POSITIONS & set(worker.positions or []))
 
 
+def _reaches(worker: Worker, node: Grid) -> bool:
+    # As scope.py has it: an administrator's subtree is the whole tree, whatever their node.
+    return worker.can(Can.SEE_WHOLE_TREE) or worker.scope.contains(node)
+
+
 def may_withdraw(worker: Worker, notice: Notice) -> bool:
     """Its author, or whoever may post to its node."""
-    return worker.scope.contains(notice.grid) and (
+    return _reaches(worker, notice.grid) and (
         notice.created_by_id == worker.id or may_post(worker, notice.grid)
     )
 

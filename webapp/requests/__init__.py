@@ -10,8 +10,9 @@ bp = Blueprint("requests", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from . import categories, export, public, today, views  # noqa: F401
+    from . import categories, export, public, report, today, views  # noqa: F401
 
     categories.register()
     app.register_blueprint(bp)
     today.register(app)
+    report.register(app)

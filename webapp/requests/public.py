@@ -20,6 +20,7 @@ from ..clock import now
 from ..extensions import db, limiter
 from ..htmx import is_partial, render
 from ..idempotency import form_key
+from ..notices.queries import PUBLIC_LIMIT, current_for
 from ..photos import PhotoError, read_limited
 from ..rules import RuleError
 from ..writes import form_error
@@ -68,6 +69,7 @@ def _form_page(grid, form, status: int = 200):
         hints=HINTS,
         categories=CATEGORIES,
         key=form_key("request"),
+        notices=current_for(grid, limit=PUBLIC_LIMIT),
     )
 
 
