@@ -99,6 +99,9 @@ class Config:
         self.REVEALS_PER_HOUR = _env_int("REVEALS_PER_HOUR", 30)
         self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
+        # The duplicates page's candidate pairs of a scope are found again after this many
+        # seconds (the zone's take seconds to find; a merge finds them again at once).
+        self.DUPLICATES_CACHE_SECONDS = _env_int("DUPLICATES_CACHE_SECONDS", 300)
 
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
