@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from flask_login import login_user
 from sqlalchemy import func, literal, select
 
@@ -36,6 +37,7 @@ from webapp.models import (
 from webapp.observations import rules as observations
 from webapp.reports.queries import daily_report, period_report
 from webapp.residents import rules as residents
+from webapp.rules import RuleError
 from webapp.statuses.rules import set_household_status
 from webapp.visits.rules import log_visit
 
@@ -537,6 +539,27 @@ def test_a_stale_pair_is_refused(app, tree, login_as):
     again = merge(client, "household", a, twin, keep=a).get_data(as_text=True)
     assert "已并入另一条记录" in again or "已被合并" in again
     assert "已被合并" in merge(client, "household", twin, third, keep=third).get_data(as_text=True)
+    brought_back = client.post(f"/households/{twin}/activate", follow_redirects=True)
+    assert "此户已并入另一条记录：请打开那一条" in brought_back.get_data(as_text=True)
+    with app.app_context():
+        assert counts() == before
+        merged_resident = Resident(
+            household_id=twin, name="某", gender="M", birth_year=1990, id_number="x", active=False
+        )
+        db.session.add(merged_resident)
+        db.session.flush()
+        db.session.add(
+            Merge(
+                kind="resident",
+                kept_id=tree.resident_a.id,
+                merged_id=merged_resident.id,
+                grid_id=tree.micro_a.id,
+                merged_by_id=tree.admin.id,
+            )
+        )
+        with pytest.raises(RuleError, match="已并入另一条记录"), force_locale("zh"):
+            residents.restore(merged_resident)
+        db.session.rollback()
     client.post(
         f"/duplicates/households/{a}/not-duplicates", data={"other": str(third), "page": "1"}
     )
