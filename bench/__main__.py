@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, exports, imports, pages, reports
+from . import actions, cards, duplicates, exports, imports, pages, reports
 from .common import app_for, emit, flask, reset_database
 
 
@@ -22,6 +22,7 @@ def main() -> None:
     pages.run(app)
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
+    duplicates.run(app)  # candidate pairs of the whole zone, as its administrator
     cards.run(app)  # every worker's card as one job, in a process of its own
     # The zone's households and residents, into a database of its own.
     imports.run(app, args.database)
