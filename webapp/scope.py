@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from .extensions import db
 from .models import (
+    Case,
     Errand,
     Grid,
     Household,
@@ -148,6 +149,18 @@ def get_observation_or_404(observation_id: int) -> Observation:
 
 def get_errand_or_404(errand_id: int) -> Errand:
     return _found(_household_bound(Errand, errand_id))
+
+
+def cases(kind: str) -> Select:
+    """Cases of `kind` that belong to a node in scope (joined to that node as Grid)."""
+    return (
+        select(Case).join(Grid, Grid.id == Case.grid_id).where(within(Grid.path), Case.kind == kind)
+    )
+
+
+def get_case_or_404(case_id: int, kind: str) -> Case:
+    case = db.session.scalar(cases(kind).where(Case.id == case_id))
+    return _found(case)
 
 
 def get_worker_or_404(worker_id: int) -> Worker:

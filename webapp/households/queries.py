@@ -77,7 +77,9 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
         .order_by(Merge.merged_at.desc())
         .limit(limit)
     ).all()
-    entries = [{"at": v.visited_at, "text": visit_text(v, v.worker.name)} for v in visits]
+    entries = [
+        {"at": v.visited_at, "text": visit_text(v, v.worker.name), "visit": v} for v in visits
+    ]
     entries += [{"at": m.merged_at, "text": merge_text(m)} for m in merges]
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
     entries += [{"at": m.moved_at, "text": move_text(m)} for m in moves]
@@ -99,7 +101,7 @@ def current_observations(household: Household) -> dict[int, Observation]:
 def entry_for(record: Visit | StatusChange, worker_name: str) -> dict:
     """The history line of a visit or a colour change just made by `worker_name`."""
     if isinstance(record, Visit):
-        return {"at": record.visited_at, "text": visit_text(record, worker_name)}
+        return {"at": record.visited_at, "text": visit_text(record, worker_name), "visit": record}
     return {"at": record.changed_at, "text": change_text(record, worker_name)}
 
 

@@ -2,6 +2,7 @@
 
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
+from .cases import Case, CaseEvent
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -28,8 +29,10 @@ from .imports import IMPORT_STATES, Import
 from .jobs import Job
 from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
+from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .requests import Mediation, ServiceRequest
 
 __all__ = [
     "ACTIONS",
@@ -52,6 +55,8 @@ __all__ = [
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
+    "Case",
+    "CaseEvent",
     "Errand",
     "FollowUp",
     "Grid",
@@ -60,13 +65,16 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Mediation",
     "Merge",
     "NotDuplicate",
+    "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "ServiceRequest",
     "StatusChange",
     "Visit",
     "VisitResolution",

@@ -45,6 +45,10 @@ ACTIONS = {
     "merged": _l("Duplicate records merged"),
     "not_duplicate": _l("Marked as not a duplicate"),
     "visit_resolved": _l("Flagged visit resolved"),
+    "visit_undone": _l("Visit undone by its author"),
+    "errand_undone": _l("Errand reopened by whoever marked it done"),
+    "notice_posted": _l("Notice posted"),
+    "notice_withdrawn": _l("Notice withdrawn"),
 }
 
 
@@ -57,6 +61,9 @@ OBJECT_TYPES = {
     "observation": _l("Home observation"),
     "import": _l("Import"),
     "visit": _l("Visit"),
+    "errand": _l("Errand"),
+    "notice": _l("Notice"),
+    "request": _l("Resident request"),
 }
 
 

@@ -38,10 +38,16 @@ def visit_due(at: datetime) -> ColumnElement[bool]:
     )
 
 
+def due_count(at: datetime) -> int:
+    """How many households in scope are due a visit."""
+    stmt = scope.households().where(visit_due(at))
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
 def households_due(at: datetime, limit: int = 30) -> tuple[int, list[Household]]:
     """How many households in scope are due a visit, and the most urgent of them."""
     stmt = scope.households().where(visit_due(at))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = due_count(at)
     most_serious_first = case({s: -rank for s, rank in SEVERITY.items()}, value=Household.status)
     rows = db.session.scalars(
         stmt.order_by(
