@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, duplicates, exports, imports, lighthouse, offline, pages, posters, reports
+from . import (
+    actions,
+    cards,
+    duplicates,
+    exports,
+    imports,
+    lighthouse,
+    offline,
+    pages,
+    posters,
+    reports,
+)
 from .common import app_for, emit, flask, reset_database
 
 
