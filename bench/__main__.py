@@ -7,6 +7,7 @@ import argparse
 from . import (
     actions,
     cards,
+    duplicates,
     exports,
     imports,
     lighthouse,
@@ -38,6 +39,7 @@ def main() -> None:
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
     sweeps.run(app, args.database)  # the zone's coverage page; one-tap screenings under load
+    duplicates.run(app)  # candidate pairs of the whole zone, as its administrator
     cards.run(app)  # every worker's card as one job, in a process of its own
     posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.

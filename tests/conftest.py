@@ -71,6 +71,8 @@ def make_app(db_url: str, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         # A character missing from the PDF font fails the test instead of printing a box.
         "PDF_STRICT_GLYPHS": True,
+        # Every test empties the database: the duplicates found in the last one are no help.
+        "DUPLICATES_CACHE_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

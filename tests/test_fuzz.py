@@ -26,6 +26,7 @@ from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
 from webapp.auth.forms import LoginForm
 from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
@@ -175,6 +176,25 @@ class Write:
     signed_in: bool = True
 
 
+def _flagged_visit(t: Tree) -> dict:
+    """Values for deciding on a flagged visit, made anew in B for each example (the one before
+    may have been decided on); its id is kept on the tree for the URL."""
+    from webapp.models import Visit
+
+    visit = Visit(
+        household_id=t.household_b.id,
+        worker_id=t.worker_b.id,
+        grid_id=t.micro_b.id,
+        method="door",
+        possible_duplicate=True,
+        client_key=f"fuzz-{db.session.scalar(select(func.count()).select_from(Visit))}",
+    )
+    db.session.add(visit)
+    db.session.commit()
+    t.fuzz_visit_id = visit.id
+    return {"outcome": "struck", "reason": "同一次走访点了两次", "back": "/today/"}
+
+
 WRITES = {
     "notices.new": Write(
         NoticeForm,
@@ -207,6 +227,31 @@ WRITES = {
         FindingsForm,
         lambda t: f"/sweeps/{t.sweep_b.id}/found/{t.household_b.id}",
         lambda t: {"key": keys, "page": "row", "fever": "y", "temperature": "38.1", "note": ""},
+    ),
+    "duplicates.merge_residents": Write(
+        MergeForm,
+        lambda t: f"/duplicates/residents/{t.resident_b.id}/merge",
+        lambda t: {"other": str(t.resident_a.id), "keep": str(t.resident_a.id), "page": "1"},
+    ),
+    "duplicates.dismiss_residents": Write(
+        PairForm,
+        lambda t: f"/duplicates/residents/{t.resident_b.id}/not-duplicates",
+        lambda t: {"other": str(t.resident_a.id), "page": "1"},
+    ),
+    "duplicates.merge_households": Write(
+        MergeForm,
+        lambda t: f"/duplicates/households/{t.household_b.id}/merge",
+        lambda t: {"other": str(t.household_a.id), "keep": str(t.household_a.id), "page": "1"},
+    ),
+    "duplicates.dismiss_households": Write(
+        PairForm,
+        lambda t: f"/duplicates/households/{t.household_b.id}/not-duplicates",
+        lambda t: {"other": str(t.household_a.id), "page": "1"},
+    ),
+    "duplicates.resolve_visit": Write(
+        ResolveForm,
+        lambda t: f"/duplicates/visits/{t.fuzz_visit_id}/resolve",
+        _flagged_visit,
     ),
     "account.password": Write(
         PasswordForm,

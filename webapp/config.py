@@ -120,6 +120,9 @@ class Config:
         self.REVEALS_PER_HOUR = _env_int("REVEALS_PER_HOUR", 30)
         self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
+        # The duplicates page's candidate pairs of a scope are found again after this many
+        # seconds (the zone's take seconds to find; a merge finds them again at once).
+        self.DUPLICATES_CACHE_SECONDS = _env_int("DUPLICATES_CACHE_SECONDS", 300)
 
         # A visit or an errand marked done by mistake: its author may undo it this long after.
         self.UNDO_MINUTES = _env_int("UNDO_MINUTES", 5)

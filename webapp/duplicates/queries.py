@@ -4,20 +4,22 @@ The ID number is unique, so the same person registered twice has two different n
 of them mistyped. Candidate pairs of residents are those with
 - the same name and birth year in the same community (name_year),
 - the same phone (phone),
-- ID numbers whose first 17 digits differ in exactly one place (id_number): every registered
-  number passed the check character, so a single mistyped digit shows as two numbers that
-  differ there and in the check character.
+- the same name and ID numbers whose first 17 digits differ in exactly one place
+  (id_number): every registered number passed the check character, so a single mistyped
+  digit shows as two numbers that differ there and in the check character. The name is
+  required too: people born on one day in one county have numbers that differ in one digit
+  of the sequence as a rule (the zone's demo data holds 64,000 such pairs of strangers).
 Candidate pairs of households are those of one micro-grid at the same normalised address
 (address): full-width digits, letters and signs made half-width, spaces dropped, 栋 and 号楼
 written 幢.
 
-Each kind is one statement over the scope (window counts: a row comes back only when its
-group holds another row), so the database does the work at the zone's scale (500,000
-residents, 200,000 households) and Python only pairs up the members of the few groups found.
-A one-digit difference is found by masking: two 17-digit strings that differ in one place are
-equal once the block holding that place is taken out, so four equality groupings (region,
-year, month and day, sequence masked in turn) find every such pair; Python then keeps the
-pairs that differ in exactly one place.
+Each criterion is a GROUP BY ... HAVING count(*) > 1 over the scope, joined back to its
+rows, so the database does the work at the zone's scale (500,000 residents, 200,000
+households) and Python only pairs up the members of the few groups found. A one-digit
+difference is found by masking: two 17-digit strings that differ in one place are equal once
+the block holding that place is taken out, so four equality groupings (region, year, month and
+day, sequence masked in turn) find every such pair; Python then keeps the pairs that differ in
+exactly one place.
 """
 
 from __future__ import annotations
@@ -25,13 +27,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, Subquery, func, or_, select
+from sqlalchemy import Select, Subquery, and_, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from .. import scope
+from ..clock import now
 from ..extensions import db
 from ..models import Grid, Household, Merge, NotDuplicate, Resident
 from ..models.grid import SEGMENT
@@ -139,68 +144,108 @@ def _pairs_of(groups: Iterable[list[int]]) -> Iterable[tuple[int, int]]:
 
 
 def _collect(kind: str, found: dict[tuple[int, int], set[str]]) -> list[Pair]:
-    dismissed = set(
-        db.session.execute(
-            select(NotDuplicate.first_id, NotDuplicate.second_id).where(NotDuplicate.kind == kind)
-        ).all()
-    )
     pairs = [
         Pair(kind, a, b, tuple(sorted(reasons, key=_ORDER.__getitem__)))
         for (a, b), reasons in found.items()
-        if (a, b) not in dismissed
     ]
     pairs.sort(key=lambda p: (_ORDER[p.reasons[0]], p.first_id, p.second_id))
     return pairs
 
 
-def resident_pairs() -> list[Pair]:
-    """Candidate pairs of active residents in scope, not found to be different before."""
-    community = func.substr(Grid.path, 1, _COMMUNITY_PREFIX)
-    masks = [_masked(Resident.id_number, first, last) for first, last in _ID_BLOCKS]
-    windows = [
-        func.count().over(partition_by=(community, Resident.name, Resident.birth_year)),
-        func.count().over(partition_by=Resident.phone),
-        *(func.count().over(partition_by=mask) for mask in masks),
-    ]
-    inner = (
-        select(
-            Resident.id,
-            Resident.id_number,
-            Resident.phone,
-            community.label("community"),
-            Resident.name,
-            Resident.birth_year,
-            *(mask.label(f"mask{i}") for i, mask in enumerate(masks)),
-            *(window.label(f"n{i}") for i, window in enumerate(windows)),
-        )
+# Found pairs per (kind, scope path), with when they were found: the zone's take seconds of
+# CPU (500,000 residents), too many for every page of the list. Per process; a merge empties
+# it (here; other processes find again after DUPLICATES_CACHE_SECONDS), and what the list
+# shows is checked again when it is merged.
+_FOUND: dict[tuple[str, str], tuple[datetime, list[Pair]]] = {}
+
+
+def forget_found(kind: str) -> None:
+    """Find the pairs of `kind` again next time (after a merge)."""
+    for key in [key for key in _FOUND if key[0] == kind]:
+        del _FOUND[key]
+
+
+def candidates(kind: str, fresh: bool = False) -> tuple[list[Pair], datetime]:
+    """The candidate pairs of `kind` in scope, best reasons first, without those marked as
+    not duplicates and those whose records are no longer in the lists; and when they were
+    found."""
+    seconds = current_app.config["DUPLICATES_CACHE_SECONDS"]
+    key = (kind, scope.scope_path())
+    cached = _FOUND.get(key)
+    if fresh or cached is None or not seconds or cached[0] < now() - timedelta(seconds=seconds):
+        cached = (now(), PAIRS[kind]())
+        if seconds:
+            _FOUND[key] = cached
+    found_at, pairs = cached
+    dismissed = set(
+        db.session.execute(
+            select(NotDuplicate.first_id, NotDuplicate.second_id).where(NotDuplicate.kind == kind)
+        ).all()
+    )
+    merged = set(db.session.scalars(select(Merge.merged_id).where(Merge.kind == kind)))
+    return [
+        p
+        for p in pairs
+        if (p.first_id, p.second_id) not in dismissed
+        and p.first_id not in merged
+        and p.second_id not in merged
+    ], found_at
+
+
+def _shared(rows: Select, *keys: str) -> Select:
+    """The rows of `rows` whose `keys` columns are equal to another row's: one GROUP BY ...
+    HAVING over them, joined back to them (two scans, no sort of the whole set but the
+    grouping's)."""
+    base = rows.subquery()
+    grouped = (
+        select(*(base.c[k] for k in keys))
+        .group_by(*(base.c[k] for k in keys))
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return select(base).join(grouped, and_(*(base.c[k] == grouped.c[k] for k in keys)))
+
+
+def _residents_in_scope(*columns: ColumnElement) -> Select:
+    return (
+        select(Resident.id, *columns)
         .join(Household, Household.id == Resident.household_id)
         .join(Grid, Grid.id == Household.grid_id)
         .where(scope.within(Grid.path), Resident.active, Household.active)
-        .subquery()
     )
-    counts = [inner.c[f"n{i}"] for i in range(len(windows))]
-    rows = db.session.execute(select(inner).where(or_(*(n > 1 for n in counts)))).all()
-    by_name: dict[tuple, list[int]] = defaultdict(list)
-    by_phone: dict[str, list[int]] = defaultdict(list)
-    by_mask: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
-    for row in rows:
-        if row.n0 > 1:
-            by_name[(row.community, row.name, row.birth_year)].append(row.id)
-        if row.n1 > 1 and row.phone:
-            by_phone[row.phone].append(row.id)
-        for i in range(len(masks)):
-            if row._mapping[f"n{i + 2}"] > 1:
-                by_mask[(i, row._mapping[f"mask{i}"])].append((row.id, row.id_number))
+
+
+def _members(stmt: Select, *keys: str) -> list[list[int]]:
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for row in db.session.execute(stmt).mappings():
+        groups[tuple(row[k] for k in keys)].append(row["id"])
+    return list(groups.values())
+
+
+def resident_pairs() -> list[Pair]:
+    """Candidate pairs of active residents in scope."""
     found: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for pair in _pairs_of(by_name.values()):
+    community = func.substr(Grid.path, 1, _COMMUNITY_PREFIX).label("community")
+    keys = ("community", "name", "birth_year")
+    same_name = _residents_in_scope(community, Resident.name, Resident.birth_year)
+    for pair in _pairs_of(_members(_shared(same_name, *keys), *keys)):
         found[pair].add("name_year")
-    for pair in _pairs_of(by_phone.values()):
+    same_phone = _residents_in_scope(Resident.phone).where(Resident.phone.is_not(None))
+    for pair in _pairs_of(_members(_shared(same_phone, "phone"), "phone")):
         found[pair].add("phone")
-    for members in by_mask.values():
-        numbers = dict(members)
-        for a, b in _pairs_of([list(numbers)]):
-            if one_digit_apart(numbers[a], numbers[b]):
-                found[(a, b)].add("id_number")
+    # A number mistyped at registration, the name typed right: the same name, and the same
+    # number once one block is masked; then exactly one digit apart.
+    for first, last in _ID_BLOCKS:
+        masked = _residents_in_scope(
+            Resident.name, Resident.id_number, _masked(Resident.id_number, first, last).label("k")
+        )
+        numbers: dict[tuple, dict[int, str]] = defaultdict(dict)
+        for row in db.session.execute(_shared(masked, "name", "k")).mappings():
+            numbers[(row["name"], row["k"])][row["id"]] = row["id_number"]
+        for group in numbers.values():
+            for a, b in _pairs_of([list(group)]):
+                if one_digit_apart(group[a], group[b]):
+                    found[(a, b)].add("id_number")
     return _collect("resident", found)
 
 
@@ -212,15 +257,25 @@ def household_pairs() -> list[Pair]:
         .where(scope.within(Grid.path), Household.active),
         "key",
     )
-    inner = select(
-        addresses.c.id,
-        addresses.c.grid_id,
-        addresses.c.key,
-        func.count().over(partition_by=(addresses.c.grid_id, addresses.c.key)).label("n"),
-    ).subquery()
+    shared = (
+        select(addresses.c.grid_id, addresses.c.key)
+        .group_by(addresses.c.grid_id, addresses.c.key)
+        .having(func.count() > 1)
+    )
+    # The micro-grids holding a shared address are few: their households are normalised again
+    # in Python rather than the whole scope a second time in SQL.
+    keys = {(grid_id, key) for grid_id, key in db.session.execute(shared)}
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for row in db.session.execute(select(inner).where(inner.c.n > 1)):
-        groups[(row.grid_id, row.key)].append(row.id)
+    if keys:
+        rows = db.session.execute(
+            select(Household.id, Household.grid_id, Household.address).where(
+                Household.grid_id.in_({grid_id for grid_id, _key in keys}), Household.active
+            )
+        )
+        for household_id, grid_id, address in rows:
+            key = (grid_id, normalised_address(address))
+            if key in keys:
+                groups[key].append(household_id)
     found = {pair: {"address"} for pair in _pairs_of(groups.values())}
     return _collect("household", found)
 
@@ -239,7 +294,7 @@ def resident_reasons(a: Resident, b: Resident) -> set[str]:
         reasons.add("name_year")
     if a.phone and a.phone == b.phone:
         reasons.add("phone")
-    if one_digit_apart(a.id_number, b.id_number):
+    if a.name == b.name and one_digit_apart(a.id_number, b.id_number):
         reasons.add("id_number")
     return reasons
 

@@ -204,7 +204,11 @@ def resolve_visit(visit: Visit, struck: bool, reason: str, by_id: int) -> VisitR
     if db.session.scalar(select(VisitResolution.id).where(VisitResolution.visit_id == visit.id)):
         raise RuleError(_("This visit was already resolved."))
     resolution = VisitResolution(
-        visit=visit, struck=struck, reason=reason.strip(), decided_at=now(), decided_by_id=by_id
+        visit_id=visit.id,
+        struck=struck,
+        reason=reason.strip(),
+        decided_at=now(),
+        decided_by_id=by_id,
     )
     db.session.add(resolution)
     trail.record(

@@ -18,7 +18,7 @@ from ..urls import local_path
 from ..writes import apply_and_redirect
 from . import bp, rules
 from .forms import MergeForm, PairForm, ResolveForm
-from .queries import PAGE_SIZE, PAIRS, evidence
+from .queries import PAGE_SIZE, candidates, evidence, forget_found
 
 KINDS = {"resident": _l("Residents"), "household": _l("Households")}
 
@@ -34,7 +34,7 @@ def index():
     kind = request.args.get("kind", "resident")
     if kind not in KINDS:
         kind = "resident"
-    pairs = PAIRS[kind]()
+    pairs, found_at = candidates(kind, fresh=request.args.get("fresh") == "1")
     pages = max(1, ceil(len(pairs) / PAGE_SIZE))
     page = min(request.args.get("page", 1, type=query_int) or 1, pages)
     shown = pairs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -47,6 +47,7 @@ def index():
         total=len(pairs),
         page=page,
         pages=pages,
+        found_at=found_at,
     )
 
 
@@ -76,9 +77,11 @@ def _merge(kind: str, one, find, merge):
     if form.keep.data not in (one.id, other.id):
         return _refuse(_("Choose which of the two records to keep."), back)
     kept, merged = (one, other) if form.keep.data == one.id else (other, one)
-    return apply_and_redirect(
+    response = apply_and_redirect(
         lambda: merge(kept, merged, current_user.id), _("The records were merged."), back
     )
+    forget_found(kind)
+    return response
 
 
 def _dismiss(kind: str, one, find):

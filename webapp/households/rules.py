@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ..clock import now
 from ..extensions import db
-from ..models import Grid, Household, HouseholdMove, Observation
+from ..models import Grid, Household, HouseholdMove, Merge, Observation
 from ..models.core import insert_columns, values_of
 from ..observations.rules import refuse_while_observed
 from ..rules import RuleError
@@ -78,6 +78,13 @@ def deactivate(household: Household, by_id: int) -> None:
 
 
 def activate(household: Household, by_id: int) -> None:
+    """Bring a deactivated household back into the lists; never one merged into another
+    (its history is the kept household's now)."""
+    merged = db.session.scalar(
+        select(Merge.id).where(Merge.kind == "household", Merge.merged_id == household.id)
+    )
+    if merged is not None:
+        raise RuleError(_("This household was merged into another record: open that one."))
     household.active = True
 
 

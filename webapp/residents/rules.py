@@ -20,7 +20,7 @@ from .. import idempotency
 from ..clock import now, today
 from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
-from ..models import Household, IdNumberCheck, Observation, Resident, ResidentMove
+from ..models import Household, IdNumberCheck, Merge, Observation, Resident, ResidentMove
 from ..models.core import insert_columns, values_of
 from ..observations.rules import refuse_while_observed
 from ..rules import RuleError, office_language
@@ -93,7 +93,12 @@ def remove(resident: Resident) -> None:
 
 
 def restore(resident: Resident) -> None:
-    """Count a removed resident in the household again."""
+    """Count a removed resident in the household again (never one merged into another)."""
+    merged = db.session.scalar(
+        select(Merge.id).where(Merge.kind == "resident", Merge.merged_id == resident.id)
+    )
+    if merged is not None:
+        raise RuleError(_("This resident's record was merged into another one."))
     if not resident.active:
         resident.active = True
         resident.household.member_count += 1

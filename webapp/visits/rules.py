@@ -16,12 +16,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import trail
 from ..extensions import db
-from ..models import Household, Visit
+from ..models import Household, Visit, VisitResolution
 from ..models.core import insert_columns, values_of
 from ..rules import RuleError
 
@@ -135,6 +135,8 @@ def undo_visit(visit: Visit, worker_id: int, at: datetime, window: timedelta) ->
         method=visit.method,
         persons_seen=visit.persons_seen,
     )
+    # A supervisor's decision on it (kept, struck) goes with it: nothing is left to count.
+    db.session.execute(delete(VisitResolution).where(VisitResolution.visit_id == visit.id))
     db.session.delete(visit)
     db.session.flush()
     household.last_visit_at = db.session.scalar(
