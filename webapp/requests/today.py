@@ -19,10 +19,12 @@ from .queries import count_held, held_here
 
 def held(moment: Moment) -> dict:
     found = held_here(moment.node, moment.at)
+    positions = {r.case_id: clock.position(r.case, moment.at) for r in found}
     return {
         "requests": found,
         "count": count_held(moment.node, moment.at) if len(found) >= 30 else len(found),
-        "positions": {r.case_id: clock.position(r.case, moment.at) for r in found},
+        "positions": positions,
+        "overdue": any(p.overdue for p in positions.values()),
         "categories": CATEGORIES,
     }
 
