@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, exports, imports, pages, reports, requests
+from . import (
+    actions,
+    cards,
+    exports,
+    imports,
+    lighthouse,
+    offline,
+    pages,
+    posters,
+    reports,
+    requests,
+)
 from .common import app_for, emit, flask, reset_database
 
 
@@ -20,10 +31,13 @@ def main() -> None:
 
     app = app_for(args.database)
     pages.run(app)
+    offline.run(app)  # the service worker's size, no data needed
+    lighthouse.run(app, args.database)  # the worker's phone pages under gunicorn, in Chromium
     requests.run(app, args.database)  # the public form; submissions under gunicorn
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
     cards.run(app)  # every worker's card as one job, in a process of its own
+    posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.
     imports.run(app, args.database)
     exports.run(app)  # every resident of the zone to XLSX, as one job in a process of its own

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.clock import today
+from webapp.clock import day_start, today
 from webapp.extensions import db, limiter
 from webapp.models import (
     Card,
@@ -22,6 +22,7 @@ from webapp.models import (
     IdNumberCheck,
     Import,
     Job,
+    Notice,
     Observation,
     Resident,
     Worker,
@@ -142,6 +143,7 @@ class Tree:
     job_b: Job
     check_b: IdNumberCheck
     import_b: Import
+    notice_b: Notice
     request_b: Case
 
 
@@ -217,7 +219,15 @@ def tree(app) -> Tree:
         import_b = Import(
             kind="households", file_name="b.xlsx", stored_path="", created_by_id=worker_b.id
         )
-        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b])
+        # A notice posted to B's micro-grid.
+        notice_b = Notice(
+            grid_id=micro_b.id,
+            title="停水通知",
+            text="明天上午停水。",
+            expires_at=day_start(today() + timedelta(days=7)),
+            created_by_id=worker_b.id,
+        )
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b, notice_b])
         # A resident's request sent to B's micro-grid.
         from webapp.clock import now
         from webapp.requests.rules import submit
@@ -245,6 +255,7 @@ def tree(app) -> Tree:
             job_b,
             check_b,
             import_b,
+            notice_b,
             request_b,
         )
         db.session.commit()

@@ -90,6 +90,9 @@ class Config:
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
         # rate limits the resident's address instead of the proxy's.
         self.PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+        # Pages, CSS and JavaScript leave the app gzipped (Brotli where the browser takes it):
+        # `make run` and a lone gunicorn have no proxy to do it. Off where the proxy compresses.
+        self.COMPRESS_RESPONSES = _env_flag("COMPRESS_RESPONSES", True)
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -117,6 +120,9 @@ class Config:
         self.REVEALS_PER_HOUR = _env_int("REVEALS_PER_HOUR", 30)
         self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
+
+        # A visit or an errand marked done by mistake: its author may undo it this long after.
+        self.UNDO_MINUTES = _env_int("UNDO_MINUTES", 5)
 
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -150,6 +156,9 @@ class Config:
         self.CARD_VALID_DAYS = _env_int("CARD_VALID_DAYS", 365)
         self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
         self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
+        # QR posters: how many A4 posters go into one PDF of a subtree's batch (the rest as the
+        # cards: a helper process renders beside the job when there is more than one part).
+        self.POSTER_PART_SIZE = _env_int("POSTER_PART_SIZE", 100)
 
         # Imports of the office's spreadsheets: the largest file and the most data rows one
         # import takes (the zone's 500,000 residents fit in one file).

@@ -21,6 +21,7 @@ from .models import (
     Household,
     Observation,
     Resident,
+    Visit,
     Worker,
     in_subtree,
     subtree_bounds,
@@ -126,6 +127,20 @@ def find_resident(resident_id: int) -> Resident | None:
 def get_resident_or_404(resident_id: int) -> Resident:
     resident = _household_bound(Resident, resident_id)
     return _found(resident, resident is not None and resident.active and resident.household.active)
+
+
+def find_household(household_id: int) -> Household | None:
+    """The household if it is in scope (active or not), else None."""
+    return db.session.scalar(
+        select(Household)
+        .join(Household.grid)
+        .where(Household.id == household_id, within(Grid.path))
+    )
+
+
+def get_visit_or_404(visit_id: int) -> Visit:
+    """A visit made in scope (by the micro-grid it was made in)."""
+    return _found(db.session.scalar(field_work(Visit).where(Visit.id == visit_id)))
 
 
 def get_observation_or_404(observation_id: int) -> Observation:

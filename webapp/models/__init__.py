@@ -27,7 +27,9 @@ from .households import (
 )
 from .imports import IMPORT_STATES, Import
 from .jobs import Job
+from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
+from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 from .requests import Mediation, ServiceRequest
@@ -38,6 +40,7 @@ __all__ = [
     "GENDERS",
     "IMPORT_STATES",
     "LEVEL_LABELS",
+    "MERGE_KINDS",
     "MICRO_KINDS",
     "MICRO_LEVEL",
     "POSITIONS",
@@ -48,6 +51,7 @@ __all__ = [
     "STATUSES",
     "SYMPTOMS",
     "VISIT_METHODS",
+    "VISIT_OUTCOMES",
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
@@ -62,6 +66,9 @@ __all__ = [
     "Import",
     "Job",
     "Mediation",
+    "Merge",
+    "NotDuplicate",
+    "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
@@ -70,6 +77,7 @@ __all__ = [
     "ServiceRequest",
     "StatusChange",
     "Visit",
+    "VisitResolution",
     "Worker",
     "in_subtree",
     "more_serious",
