@@ -15,6 +15,7 @@ from . import (
     posters,
     reports,
     requests,
+    sweeps,
 )
 from .common import app_for, emit, flask, reset_database
 
@@ -36,6 +37,7 @@ def main() -> None:
     requests.run(app, args.database)  # the public form; submissions under gunicorn
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
+    sweeps.run(app, args.database)  # the zone's coverage page; one-tap screenings under load
     cards.run(app)  # every worker's card as one job, in a process of its own
     posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.

@@ -23,6 +23,7 @@ from .history import load_history
 from .people import DEMO_PHONES, PASSWORD, People
 from .requests import load_requests
 from .scales import SCALES
+from .sweeps import load_sweeps
 from .tree import build_tree
 
 SEED = 2020
@@ -51,6 +52,7 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     People(tree, SCALES[scale], rng, now, created, echo).load()
     load_history(now, random.Random(SEED), echo)
     load_requests(now, random.Random(SEED + 12), echo)
+    load_sweeps(now, random.Random(SEED + 1), echo)
     bulk.reset_sequences()
     return sign_ins()
 

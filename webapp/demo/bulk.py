@@ -27,6 +27,8 @@ TABLES = (
     "case_record",
     "case_event",
     "mediation",
+    "sweep",
+    "screening",
 )
 
 
