@@ -38,6 +38,7 @@ from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
+from webapp.requests import forms as request_forms
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
 from webapp.selfreports.forms import SelfReportForm
@@ -81,6 +82,10 @@ NO_FIELDS = {
     "account.sign_out_everywhere",
     "notices.withdraw",
     "posters.batch",
+    "requests.accept",
+    "requests.reveal",
+    "requests.raise_colour",
+    "requests.phone_consent",
     "selfreports.issue",
     "selfreports.revoke",
 }
@@ -195,7 +200,79 @@ def _flagged_visit(t: Tree) -> dict:
     return {"outcome": "struck", "reason": "同一次走访点了两次", "back": "/today/"}
 
 
+def _request(path: str = "") -> Callable[[Tree], str]:
+    return lambda t: f"/requests/{t.request_b.id}{path}"
+
+
+_NEED = {"key": keys, "category": "need", "text": "楼道灯坏了", "address": "9幢", "phone": phones}
+
+REQUEST_WRITES = {
+    "requests.form": Write(
+        request_forms.PublicRequestForm,
+        lambda t: "/r/MB",
+        lambda t: {**_NEED, "name": "王阿姨", "website": ""},
+        signed_in=False,
+    ),
+    "requests.message": Write(
+        request_forms.MessageForm,
+        lambda t: f"/r/track/{t.request_b.code}/message",
+        lambda t: {"text": "灯还是不亮"},
+        signed_in=False,
+    ),
+    "requests.rate": Write(
+        request_forms.RateForm,
+        lambda t: f"/r/track/{t.request_b.code}/rate",
+        lambda t: {"rating": st.sampled_from(["satisfied", "mostly", "unsatisfied"])},
+        signed_in=False,
+    ),
+    "requests.progress": Write(
+        request_forms.NoteForm, _request("/progress"), lambda t: {"text": "已上门"}
+    ),
+    "requests.resolve": Write(
+        request_forms.NoteForm, _request("/resolve"), lambda t: {"text": "已办结"}
+    ),
+    "requests.return_up": Write(
+        request_forms.NoteForm, _request("/return"), lambda t: {"text": "非本级"}
+    ),
+    "requests.urge": Write(
+        request_forms.OptionalNoteForm, _request("/urge"), lambda t: {"text": "尽快"}
+    ),
+    "requests.dispatch": Write(
+        request_forms.DispatchForm,
+        _request("/dispatch"),
+        lambda t: {"target": f"g{t.micro_b.id}", "text": "请上门"},
+    ),
+    "requests.merge": Write(
+        request_forms.MergeForm, _request("/merge"), lambda t: {"into": t.request_b.code}
+    ),
+    "requests.mediation": Write(
+        request_forms.MediationForm,
+        _request("/mediation"),
+        lambda t: {
+            "parties": "甲乙",
+            "others": "李红, 社区妇联主席",
+            "held_on": date.today().isoformat(),
+            "place": "调解室",
+            "outcome": st.sampled_from(["settled", "partial", "failed"]),
+            "agreement": "各让一步",
+            "refer_up": st.sampled_from(["", "y"]),
+        },
+    ),
+    "requests.link": Write(
+        request_forms.LinkForm, _request("/link"), lambda t: {"household_id": t.household_b.id}
+    ),
+    "requests.new_for_grid": Write(
+        request_forms.RequestForm, lambda t: f"/requests/grids/{t.micro_b.id}/new", lambda t: _NEED
+    ),
+    "requests.new_for_household": Write(
+        request_forms.RequestForm,
+        lambda t: f"/requests/households/{t.household_b.id}/new",
+        lambda t: _NEED,
+    ),
+}
+
 WRITES = {
+    **REQUEST_WRITES,
     "notices.new": Write(
         NoticeForm,
         lambda t: f"/notices/grids/{t.community.id}/new",

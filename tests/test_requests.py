@@ -586,3 +586,28 @@ def test_demo_has_a_month_of_requests_with_true_things_to_show(app):
     assert all(admin.get(f"/requests/{i}").status_code == 200 for i in ids)
     public = app.test_client()
     assert all(public.get(f"/r/track/{code}").status_code == 200 for code in codes)
+
+
+def test_report_page_and_pdf_show_the_same_request_figures(tree, client, app, login_as, tmp_path):
+    """The requests' table has the same numbers on the report page and in its PDF."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    case = sent_request(client, app)
+    login_as(tree.worker_a).post(f"/requests/{case.id}/resolve", data={"text": "好"})
+    app.test_client().post(f"/r/track/{case.code}/rate", data={"rating": "satisfied"})
+    supervisor = login_as(tree.supervisor_a)
+    page = supervisor.get(f"/reports/{tree.grid_a.id}").get_data(as_text=True)
+    table = page.split('class="figures requests"', 1)[1].split("</table>", 1)[0]
+    cells = re.sub(r"<[^>]+>", " ", table.split("1幢1单元", 1)[1].split("</tr>", 1)[0]).split()
+    path = tmp_path / "report.pdf"
+    path.write_bytes(supervisor.get(f"/reports/{tree.grid_a.id}/pdf").data)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    block = text.split("居民诉求（按下辖区域）", 1)[1]
+    line = next(line for line in block.splitlines() if line.strip().startswith("1幢1单元"))
+    assert line.split("1幢1单元", 1)[1].split() == cells == ["1", "1", "1", "0", "100%", "0", "0"]

@@ -23,7 +23,7 @@ def test_resident_sends_worker_resolves_resident_rates(chromium, live_server, tr
     resident.goto("/r/MA")
     expect(resident.locator("h1")).to_contain_text("1幢1单元")
     shoot(resident, "request-form")
-    resident.check("input[name=category][value=need]")
+    resident.click("label:has(input[name=category][value=need])")
     resident.fill("textarea[name=text]", "楼道灯坏了，晚上看不见")
     resident.fill("input[name=phone]", "13812345678")
     resident.click("#send button.primary")
@@ -52,7 +52,7 @@ def test_resident_sends_worker_resolves_resident_rates(chromium, live_server, tr
     resident.goto(f"/r/track/{code}")
     expect(resident.locator("h1")).to_contain_text("求助")
     expect(resident.locator(".timeline")).to_contain_text("网格员 赵*")
-    resident.check("input[name=rating][value=satisfied]")
+    resident.click("label[for=rating-0]")  # 满意
     resident.click("form[action$='/rate'] button")
     expect(resident.locator(".facts")).to_contain_text("已关闭")
     shoot(resident, "request-tracked")
