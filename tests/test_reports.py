@@ -28,14 +28,18 @@ from webapp.models import (
     Observation,
     Resident,
     ResidentMove,
+    Screening,
     StatusChange,
+    Sweep,
     Visit,
 )
 from webapp.observations.report import ObservationFigures
 from webapp.reports.queries import daily_report, period_report
 from webapp.reports.workers import worker_list
 from webapp.residents.report import ReturneeFigures
+from webapp.selfreports.report import SelfReportFigures
 from webapp.statuses.report import ColourFigures
+from webapp.sweeps.report import SweepFigures
 from webapp.visits.chart import TrendPoint, nice_step, trend_svg
 from webapp.visits.due_report import DueFigures
 from webapp.visits.report import VisitFigures
@@ -508,7 +512,46 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         "observations": o,
         "errands": e,
         "requests": q,
+        "sweeps": direct_sweep_figures(paths, households, prefix, day, min(now, end)),
+        "selfreports": SelfReportFigures(
+            sum(1 for u in made if u.self_reported),
+        ),
     }
+
+
+def direct_sweep_figures(paths, households, prefix, day, until) -> SweepFigures:
+    """The sweeps open on `day`, one row at a time: screened where screened, due where the
+    household lives when not screened, tried without contact where tried."""
+    f = SweepFigures()
+    for sweep in db.session.scalars(select(Sweep)):
+        if not sweep.starts_on <= day <= sweep.ends_on:
+            continue
+        area = paths[sweep.grid_id]
+
+        def counted(grid_id: int, area=area) -> bool:
+            return paths[grid_id].startswith(prefix) and paths[grid_id].startswith(area)
+
+        done = list(db.session.scalars(select(Screening).where(Screening.sweep_id == sweep.id)))
+        screened = {s.household_id for s in done if s.contact and s.screened_at < until}
+        for s in done:
+            if s.contact and s.screened_at < until and counted(s.grid_id):
+                f.screened += 1
+                f.due += 1
+                f.returnees += s.returnee
+                f.fevers += s.fever
+                f.key_persons += s.key_person
+        tried = {
+            (s.household_id, s.grid_id)
+            for s in done
+            if not s.contact and s.screened_at < until and s.household_id not in screened
+        }
+        f.no_contact += sum(1 for _h, grid_id in tried if counted(grid_id))
+        f.due += sum(
+            1
+            for h in households.values()
+            if h.active and h.id not in screened and counted(h.grid_id)
+        )
+    return f
 
 
 def as_dict(row: dict) -> dict:
