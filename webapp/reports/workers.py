@@ -25,8 +25,8 @@ from sqlalchemy.orm import aliased
 from ..clock import day_start
 from ..extensions import db
 from ..models import Grid, Visit, Worker, in_subtree
+from ..places import paths_below
 from .parts import between, count_if
-from .privacy import places_below
 
 WORKERS_SHOWN = 300
 
@@ -99,7 +99,7 @@ def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
             Worker.id,
             Worker.name,
             Worker.active,
-            scope.path,
+            scope,
             per_worker.c.visits,
             per_worker.c.households,
             per_worker.c.person_times,
@@ -119,20 +119,20 @@ def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
     found = db.session.execute(stmt).all()
     if len(found) > WORKERS_SHOWN:
         return WorkerList([], sort, True)
-    places = places_below(node, [row.path for row in found])
+    places = paths_below([area for _i, _n, _a, area, *_figures in found], node)
     rows = [
         WorkerRow(
             worker_id,
             name,
             active,
-            path,
-            places.get(int(path.rstrip(".").split(".")[-1]), ""),
+            area.path,
+            places[area.id],
             int(visits or 0),
             int(households or 0),
             int(persons or 0),
             int(away or 0),
         )
-        for worker_id, name, active, path, visits, households, persons, away in found
+        for worker_id, name, active, area, visits, households, persons, away in found
     ]
     rows.sort(key=SORTS[sort])
     return WorkerList(rows, sort, False)
