@@ -10,8 +10,8 @@ below the report's node. A node with more than WORKERS_SHOWN workers (a township
 lists none: its sub-areas' reports list theirs, and a PDF of thousands of rows would help
 nobody.
 
-One statement: the day's visits grouped by worker, joined to the workers. Sorting is done on
-those rows in Python (at most WORKERS_SHOWN).
+Two statements: the node's workers counted, then the day's visits grouped by worker and
+joined to the workers. Sorting is done on those rows in Python (at most WORKERS_SHOWN).
 """
 
 from __future__ import annotations
@@ -80,6 +80,13 @@ def sort_of(typed: str | None) -> str:
 def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
     """Each worker's visits on `day` under `node`, sorted by `sort` (a key of SORTS)."""
     end = day_start(day + timedelta(days=1))
+    scope = aliased(Grid)
+    # Too many to list whatever their visits: said before the day's visits are grouped (a
+    # cheap count of ix_worker_scope_active under the node).
+    own = select(func.count()).select_from(Worker).join(scope, scope.id == Worker.scope_id)
+    own = own.where(Worker.active, Worker.created_at < end, in_subtree(scope.path, node.path))
+    if db.session.scalar(own) > WORKERS_SHOWN:
+        return WorkerList([], sort, True)
     per_worker = (
         select(
             Visit.worker_id.label("worker_id"),
@@ -93,7 +100,6 @@ def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
         .group_by(Visit.worker_id)
         .subquery()
     )
-    scope = aliased(Grid)
     stmt = (
         select(
             Worker.id,
