@@ -698,8 +698,9 @@ def test_report_is_a_fixed_number_of_queries(app, data):
         statements.append(statement)
 
     with app.app_context():
-        # A household of grid A turned red that day: every node lists it (three statements:
-        # the list, its residents' names to mask, the names of its places).
+        # A household of grid A turned red that day: every node lists it (four statements:
+        # the list, its residents' names to mask, the names of its places, the names above
+        # the node that its address loses).
         household = db.session.scalars(
             select(Household).where(Household.grid_id == data.micro_a_id)
         ).first()
@@ -1250,10 +1251,10 @@ def test_red_and_orange_households_are_listed_with_why_masked(app, tree, login_a
     _masked_change(app, tree)
     client = login_as(tree.admin)
     page = client.get(f"/reports/{tree.community.id}").get_data(as_text=True)
-    listed = page.split('id="raised"', 1)[1].split("</table>", 1)[0]
+    listed = page.split('id="raised"', 1)[1].split("</ul>", 1)[0]
     assert "1幢1单元101室" in listed and "9幢2单元202室" in listed
     assert "张*确诊，电话138****5678，身份证330702********1237" in listed
-    assert "张*" in listed and "第一网格 › 1幢1单元" in listed
+    assert "张*" in listed and "第一网格 / 1幢1单元" in listed
     text = _pdf_text(client.get(f"/reports/{tree.community.id}/pdf").data, tmp_path)
     flat = re.sub(r"\s", "", text)
     assert "张*确诊，电话138****5678，身份证330702********1237" in flat

@@ -74,7 +74,15 @@ class Visit(db.Model):
     __table_args__ = (
         # Covers the reports' grouped counts (households, person-times per grid and day), so the
         # zone's 14-day chart reads the index alone instead of 460,000 table rows.
-        Index("ix_visit_grid_time", "grid_id", "visited_at", "household_id", "persons_seen"),
+        # not_at_home too: the day's not-at-home visits are counted with the rest.
+        Index(
+            "ix_visit_grid_time",
+            "grid_id",
+            "visited_at",
+            "household_id",
+            "persons_seen",
+            "not_at_home",
+        ),
         # Also serves the duplicate check (same worker, same household, 10 minutes): a
         # household has a handful of visits in any window, so worker_id needs no index of its
         # own, and each visit written updates one index fewer.

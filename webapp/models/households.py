@@ -66,8 +66,17 @@ class Household(db.Model):
         CheckConstraint(
             "status IN ('red', 'orange', 'yellow', 'light_yellow', 'green')", name="status_known"
         ),
-        # Covers the grid browser's grouped count: per micro-grid, status and member count.
-        Index("ix_household_grid_counts", "grid_id", "active", "status", "member_count"),
+        # Covers the grid browser's grouped count (per micro-grid, status and member count) and
+        # the daily report's households due a visit (their last visit, their registration).
+        Index(
+            "ix_household_grid_counts",
+            "grid_id",
+            "active",
+            "status",
+            "member_count",
+            "last_visit_at",
+            "created_at",
+        ),
         # The few deactivated households, found without reading the active ones (a sweep's
         # coverage asks which of its screened households are gone).
         Index(

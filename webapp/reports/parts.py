@@ -14,7 +14,10 @@ today; resident requests and checkpoint checks next). A part brings:
   `key(report, figures)` its key-figure boxes, `sections(report, extra, pdf)` its headed blocks
   and `below(report, extra, pdf)` what it puts under all sections at full width (either may be
   empty), `colgroup()`, `group_head()`, `heads()` and `cells(figures)` its columns of
-  the per-area table, `notes(report, extra)` the sentence saying what its numbers mean.
+  the per-area table, `notes(report, extra)` the sentence saying what its numbers mean;
+  optionally `work_colgroup()`, `work_group_head()`, `work_heads()` and `work_cells(figures)`
+  its columns of the second per-area table (what is due, overdue or alarming: the first one
+  is full at 182 mm). A part without a table's macros has no columns in that table.
 
 A `PeriodPart` does the same for the period summary (from one day to another), with
 `read(node, key, first, last)` and the macros `period_colgroup()`, `period_group_head()`,

@@ -10,8 +10,8 @@ below the report's node. A node with more than WORKERS_SHOWN workers (a township
 lists none: its sub-areas' reports list theirs, and a PDF of thousands of rows would help
 nobody.
 
-One statement: the day's visits grouped by worker, joined to the workers. Sorting is done on
-those rows in Python (at most WORKERS_SHOWN).
+Two statements: the node's workers counted, then the day's visits grouped by worker and
+joined to the workers. Sorting is done on those rows in Python (at most WORKERS_SHOWN).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from sqlalchemy.orm import aliased
 from ..clock import day_start
 from ..extensions import db
 from ..models import Grid, Visit, Worker, in_subtree
+from ..places import paths_below
 from .parts import between, count_if
-from .privacy import places_below
 
 WORKERS_SHOWN = 300
 
@@ -80,6 +80,13 @@ def sort_of(typed: str | None) -> str:
 def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
     """Each worker's visits on `day` under `node`, sorted by `sort` (a key of SORTS)."""
     end = day_start(day + timedelta(days=1))
+    scope = aliased(Grid)
+    # Too many to list whatever their visits: said before the day's visits are grouped (a
+    # cheap count of ix_worker_scope_active under the node).
+    own = select(func.count()).select_from(Worker).join(scope, scope.id == Worker.scope_id)
+    own = own.where(Worker.active, Worker.created_at < end, in_subtree(scope.path, node.path))
+    if db.session.scalar(own) > WORKERS_SHOWN:
+        return WorkerList([], sort, True)
     per_worker = (
         select(
             Visit.worker_id.label("worker_id"),
@@ -93,13 +100,12 @@ def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
         .group_by(Visit.worker_id)
         .subquery()
     )
-    scope = aliased(Grid)
     stmt = (
         select(
             Worker.id,
             Worker.name,
             Worker.active,
-            scope.path,
+            scope,
             per_worker.c.visits,
             per_worker.c.households,
             per_worker.c.person_times,
@@ -119,20 +125,20 @@ def worker_list(node: Grid, day: date, sort: str = DEFAULT_SORT) -> WorkerList:
     found = db.session.execute(stmt).all()
     if len(found) > WORKERS_SHOWN:
         return WorkerList([], sort, True)
-    places = places_below(node, [row.path for row in found])
+    places = paths_below([area for _i, _n, _a, area, *_figures in found], node)
     rows = [
         WorkerRow(
             worker_id,
             name,
             active,
-            path,
-            places.get(int(path.rstrip(".").split(".")[-1]), ""),
+            area.path,
+            places[area.id],
             int(visits or 0),
             int(households or 0),
             int(persons or 0),
             int(away or 0),
         )
-        for worker_id, name, active, path, visits, households, persons, away in found
+        for worker_id, name, active, area, visits, households, persons, away in found
     ]
     rows.sort(key=SORTS[sort])
     return WorkerList(rows, sort, False)

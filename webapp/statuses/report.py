@@ -37,8 +37,9 @@ from ..grids.queries import households_by_colour
 from ..households.moves import first_after, grids_before
 from ..identity import mask_name
 from ..models import STATUSES, Grid, Household, StatusChange, in_subtree
+from ..places import address_below, paths_below
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, between
-from ..reports.privacy import masked_text, places_below, residents_of
+from ..reports.privacy import masked_text, residents_of
 
 
 def _per_colour() -> dict[str, int]:
@@ -164,7 +165,9 @@ def read(node: Grid, key: ColumnElement, day: date, at: datetime) -> dict[str, C
     return figures
 
 
-RAISED_SHOWN = 100
+# A zone raises hundreds on a bad day: its report names the first ones and says how many
+# more; the sub-areas' reports name theirs (a long list costs the PDF seconds per page).
+RAISED_SHOWN = 20
 
 
 @dataclass
@@ -174,9 +177,9 @@ class RaisedRow:
     to_status: str
     reason: str
     household_id: int
-    address: str
+    address: str  # below the report's node
     name: str  # the household's first resident, masked ("" for an empty household)
-    place: str  # the micro-grid where it was raised, below the report's node
+    place: str  # the micro-grid where it was raised, by its path below the report's node
 
 
 @dataclass
@@ -198,7 +201,7 @@ def raised(node: Grid, day: date, at: datetime, total: ColourFigures) -> Raised:
     if not count:
         return Raised([], 0)
     stmt = (
-        select(StatusChange, Household.address, Grid.id, Grid.path)
+        select(StatusChange, Household.address, Grid)
         .join(Household, Household.id == StatusChange.household_id)
         .join(Grid, Grid.id == StatusChange.grid_id)
         .where(
@@ -211,21 +214,23 @@ def raised(node: Grid, day: date, at: datetime, total: ColourFigures) -> Raised:
         .limit(RAISED_SHOWN)
     )
     found = db.session.execute(stmt).all()
-    names = residents_of([change.household_id for change, *_rest in found])
-    places = places_below(node, [path for *_rest, path in found])
-    rows = [
-        RaisedRow(
-            change.changed_at,
-            change.from_status,
-            change.to_status,
-            masked_text(change.reason, names.get(change.household_id, [])),
-            change.household_id,
-            address,
-            mask_name(names[change.household_id][0]) if names.get(change.household_id) else "",
-            places.get(grid_id, ""),
+    names = residents_of([change.household_id for change, _address, _grid in found])
+    places = paths_below([grid for _change, _address, grid in found], node)
+    rows = []
+    for change, address, grid in found:
+        residents = names.get(change.household_id, [])
+        rows.append(
+            RaisedRow(
+                change.changed_at,
+                change.from_status,
+                change.to_status,
+                masked_text(change.reason, residents),
+                change.household_id,
+                address_below(address, node),
+                mask_name(residents[0]) if residents else "",
+                places[grid.id],
+            )
         )
-        for change, address, grid_id, _path in found
-    ]
     return Raised(rows, count)
 
 

@@ -55,8 +55,8 @@ class Trend:
 
 
 def _visits(node: Grid, key, first: date, last: date, away: bool = True) -> Select:
-    # `away` off for the chart: not_at_home is not in ix_visit_grid_time, and the fortnight's
-    # visits are read from that index alone.
+    # `away` off for the chart, which shows no not-at-home visits (the day's figures read
+    # them from ix_visit_grid_time too).
     return (
         select(
             key,
