@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.clock import today
+from webapp.clock import day_start, today
 from webapp.extensions import db, limiter
 from webapp.models import (
     Card,
@@ -195,6 +195,9 @@ def tree(app) -> Tree:
             planned_end=today() + timedelta(days=14),
             reason="外地返回",
             created_by_id=worker_b.id,
+            # Entered first thing: it owes every slot of today (one entered in the afternoon
+            # owes no morning follow-up), whatever the hour the tests freeze the clock at.
+            created_at=day_start(today()),
         )
         errand_b = Errand(
             household=household_b, grid_id=micro_b.id, description="买菜", created_by_id=worker_b.id

@@ -371,8 +371,14 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         o.observed += obs.current_on(day)
         o.new += obs.start_date == day
         o.ended += first_day_out == day
-    begun = 2 if day < now.date() else sum(1 for h in (6, 12) if now.hour >= h)
-    o.follow_ups_due = o.observed * begun
+        # The begun slots it owes: not those over before it was entered on its first day.
+        entered_that_day = obs.start_date == day and obs.created_at.date() == day
+        o.follow_ups_due += obs.current_on(day) and sum(
+            1
+            for first, after_last in ((6, 12), (12, 20))
+            if (day < now.date() or now.hour >= first)
+            and not (entered_that_day and obs.created_at.hour >= after_last)
+        )
     o.follow_ups_done = sum(
         1 for u in db.session.scalars(select(FollowUp)) if inside(u.grid_id) and u.slot_date == day
     )

@@ -10,7 +10,8 @@ resident moves; webapp/households/moves.py reads both from the moves made after 
 move never changes a past day. Rows follow the tree of today (webapp/reports/parts.py).
 
 Follow-ups (随访) due on D = one per begun slot (webapp/observations/slots.py: both slots of a
-past day, for today those already begun) per observation current on D; done on D = follow-ups
+past day, for today those already begun) per observation current on D, less the slots that an
+observation started on D was entered after (Observation.owes_slot); done on D = follow-ups
 recorded for a slot of D, counted where they were recorded (their own grid). The period
 summary counts the households served (distinct households with a follow-up in the period, each
 follow-up for the household its resident belonged to when it was recorded) and the follow-ups
@@ -31,7 +32,7 @@ from ..extensions import db
 from ..households.moves import grids_before, household_at, households_before
 from ..models import FollowUp, Grid, Household, Observation, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, count_if
-from .slots import begun, slots
+from .slots import begun, slot_ends, slots
 
 
 @dataclass
@@ -60,7 +61,8 @@ class SlotsDue:
 def read_day(
     node: Grid, key: ColumnElement, day: date, at: datetime
 ) -> dict[str, ObservationFigures]:
-    per_observation = len(begun(day, at))
+    owed = begun(day, at)
+    per_observation = len(owed)
     end = day_start(day + timedelta(days=1))
     households_then, grids_then = households_before(end), grids_before(end)
     household_id = func.coalesce(households_then.c.was, Observation.household_id)
@@ -70,6 +72,14 @@ def read_day(
             count_if(Observation.current_on(day)),
             count_if(Observation.start_date == day),
             count_if(Observation.ended_on(day)),
+            # The begun slots that observations started on the day do not owe: entered in
+            # the afternoon, one owes no morning follow-up (Observation.owes_slot).
+            *(
+                count_if(
+                    Observation.current_on(day) & ~Observation.owes_slot(day, slot_ends(day, s))
+                )
+                for s in owed
+            ),
         )
         .select_from(Observation)
         .outerjoin(households_then, households_then.c.id == Observation.id)
@@ -93,8 +103,9 @@ def read_day(
         .group_by(key)
     )
     figures: dict[str, ObservationFigures] = {}
-    for prefix, observed, new, ended in db.session.execute(current):
-        figures[prefix] = ObservationFigures(observed, new, ended, observed * per_observation)
+    for prefix, observed, new, ended, *not_owed in db.session.execute(current):
+        due = observed * per_observation - sum(not_owed)
+        figures[prefix] = ObservationFigures(observed, new, ended, due)
     for prefix, n in db.session.execute(done):
         figures.setdefault(prefix, ObservationFigures()).follow_ups_done = n
     return figures
