@@ -36,6 +36,7 @@ MANAGER_ONLY = {
     "cards.photo_file",
     "cards.batch",
     "workers.reveal",
+    "workers.area_options",
     "residents.checks",
     "residents.resolve",
     "audit.index",
@@ -195,7 +196,7 @@ def test_supervisor_cannot_place_a_worker_outside_the_subtree(tree, login_as):
             "phone": "13700000009",
             "password": "long-enough",
             "role": "worker",
-            "scope_code": "MB",
+            "area": "MB",
             "employment": "part_time",
         },
     )
@@ -214,7 +215,7 @@ def test_supervisor_cannot_make_an_admin(tree, login_as):
             "phone": "13700000009",
             "password": "long-enough",
             "role": "admin",
-            "scope_code": "GA",
+            "area": "GA",
             "employment": "part_time",
         },
     )
