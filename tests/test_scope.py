@@ -13,7 +13,6 @@ PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static", "cards.ve
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
-    "households.new",
     "households.edit",
     "households.deactivate",
     "households.activate",
@@ -56,6 +55,8 @@ FIELD_WORK = {
     "grids.index",
     "grids.show",
     "households.show",
+    # A worker adds a household to a micro-grid of their own (editing it is a manager's).
+    "households.new",
     "visits.new",
     "statuses.household",
     "statuses.resident",
