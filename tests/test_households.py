@@ -263,3 +263,35 @@ def test_a_worker_adds_a_household_to_their_micro_grid_and_a_supervisor_manages_
         household = db.session.get(Household, household_id)
         assert household.address == "1幢1单元603室" and not household.active
         assert household.grid_id == tree.micro_a.id and household.member_count == 1
+
+
+def test_the_returnee_shortcut_registers_a_light_yellow_returnee_from_today(tree, login_as, app):
+    """The household page's 登记返乡人员 holds name, ID number, where from, the return date
+    (today) and phone; sent as it comes, it registers a returnee through the residents' rules:
+    light yellow, returned today, and the household with them."""
+    from webapp.clock import today
+
+    client = login_as(tree.worker_a)
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    form = page[page.index('id="returnee"') : page.index("</form>", page.index('id="returnee"'))]
+    assert '<input type="hidden" name="tags" value="returnee">' in form
+    assert f'value="{today().isoformat()}"' in form
+    for name in ("name", "id_number", "origin", "phone"):
+        assert f'name="{name}"' in form
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={
+            "tags": "returnee",
+            "name": "返乡人",
+            "id_number": "330702200503150021",
+            "origin": "温州",
+            "return_date": today().isoformat(),
+            "phone": "13700002222",
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        resident = db.session.scalar(select(Resident).where(Resident.name == "返乡人"))
+        assert resident.status == "light_yellow" and resident.tags == ["returnee"]
+        assert (resident.origin, resident.return_date) == ("温州", today())
+        assert db.session.get(Household, tree.household_a.id).status == "light_yellow"
