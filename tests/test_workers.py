@@ -280,3 +280,10 @@ def test_the_area_list_keeps_to_the_managers_subtree(tree, login_as):
     """A supervisor of 第一网格 searching 9幢 gets nothing of 第二网格."""
     body = login_as(tree.supervisor_a).get("/workers/areas?area=9幢").get_data(as_text=True)
     assert "9幢2单元" not in body and '<datalist id="areas">' in body
+
+
+def test_the_browser_leaves_the_checking_to_the_server(tree, login_as):
+    """The new-worker form is novalidate: a phone's browser would stop at the first wrong field
+    with a bubble in its own language; the server says every error at once, in Chinese."""
+    body = login_as(tree.supervisor_a).get("/workers/new").get_data(as_text=True)
+    assert '<form method="post" class="card" novalidate>' in body
