@@ -367,7 +367,7 @@ def area_cell(page: str, column: str, area: str) -> str:
 def test_an_observation_started_in_the_afternoon_owes_no_morning_follow_up(tree, login_as, app, at):
     """A worker starts a home observation at 15:00: the morning slot of that day is not due
     anywhere. Today's list and the observation's page show no 已逾期 for it, the supervisor's
-    per-area table counts 0 overdue, the daily report owes one follow-up (the afternoon's),
+    per-area table counts only the afternoon, the daily report owes and misses one follow-up,
     and the export of open follow-ups lists the afternoon slot alone; the next day owes both."""
     at(15)
     client = login_as(tree.worker_a)
@@ -386,7 +386,8 @@ def test_an_observation_started_in_the_afternoon_owes_no_morning_follow_up(tree,
     )
     with app.app_context():
         micro = db.session.get(Grid, tree.micro_a.id)
-        assert daily_report(micro, DAY).total["observations"].follow_ups_due == 1
+        figures = daily_report(micro, DAY).total["observations"]
+        assert (figures.follow_ups_due, figures.follow_ups_overdue) == (1, 1)
         assert daily_report(micro, DAY + timedelta(days=1)).total["observations"].observed == 1
     rows = table(post(supervisor, tree.micro_a.id, "open_follow_ups").get_data())
     assert [row[:2] for row in rows[1:]] == [["下午", "已逾期"]]
@@ -413,7 +414,8 @@ def test_an_observation_started_in_the_morning_still_owes_that_morning(tree, log
     assert "上午 · 已逾期" in client.get("/today/").get_data(as_text=True)
     with app.app_context():
         micro = db.session.get(Grid, tree.micro_a.id)
-        assert daily_report(micro, DAY).total["observations"].follow_ups_due == 2
+        figures = daily_report(micro, DAY).total["observations"]
+        assert (figures.follow_ups_due, figures.follow_ups_overdue) == (2, 1)
 
 
 def test_owing_a_slot_means_the_same_in_python_and_in_sql(app, tree):
