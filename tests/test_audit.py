@@ -77,7 +77,7 @@ def test_worker_changes_are_recorded_without_the_password(tree, login_as, app):
             "phone": "13700000009",
             "password": "first-pass-1",
             "role": "worker",
-            "scope_code": "MA",
+            "area": "MA",
             "employment": "part_time",
         },
     )
@@ -90,7 +90,7 @@ def test_worker_changes_are_recorded_without_the_password(tree, login_as, app):
             "phone": "",
             "password": "another-pass-2",
             "role": "supervisor",
-            "scope_code": "GA",
+            "area": "GA",
             "employment": "part_time",
         },
     )

@@ -225,3 +225,73 @@ def test_the_resident_form_shows_numbers_masked_and_keeps_them(tree, login_as, a
     client.post(f"/residents/{tree.resident_a.id}/edit", data=data)
     with app.app_context():
         assert db.session.get(Resident, tree.resident_a.id).phone is None
+
+
+def test_a_worker_adds_a_household_to_their_micro_grid_and_a_supervisor_manages_it(
+    tree, login_as, app
+):
+    """A worker finds a returnee family in an empty flat of their stairwell: the micro-grid page
+    offers 添加住户, they add it and register the family there. They cannot add one elsewhere,
+    nor edit or deactivate it; their supervisor edits and deactivates it."""
+    client = login_as(tree.worker_a)
+    page = client.get(f"/grids/{tree.micro_a.id}").get_data(as_text=True)
+    assert f'href="/households/new/{tree.micro_a.id}"' in page
+    assert f'href="/households/move/{tree.micro_a.id}"' not in page
+    response = client.post(
+        f"/households/new/{tree.micro_a.id}", data={"address": "1幢1单元602室", "phone": ""}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    household_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/residents/new/{household_id}", data=RETURNEE).status_code == 303
+    assert (
+        client.post(f"/households/new/{tree.micro_b.id}", data={"address": "x"}).status_code == 404
+    )
+    page = client.get(f"/households/{household_id}").get_data(as_text=True)
+    assert f"/households/{household_id}/edit" not in page
+    assert client.get(f"/households/{household_id}/edit").status_code == 403
+    assert client.post(f"/households/{household_id}/deactivate").status_code == 403
+    manager = login_as(tree.supervisor_a)
+    with app.app_context():
+        version = str(db.session.get(Household, household_id).version)
+    edited = manager.post(
+        f"/households/{household_id}/edit",
+        data={"address": "1幢1单元603室", "version": version, "grid_code": "MA"},
+    )
+    assert edited.status_code == 303, edited.get_data(as_text=True)
+    assert manager.post(f"/households/{household_id}/deactivate").status_code == 303
+    with app.app_context():
+        household = db.session.get(Household, household_id)
+        assert household.address == "1幢1单元603室" and not household.active
+        assert household.grid_id == tree.micro_a.id and household.member_count == 1
+
+
+def test_the_returnee_shortcut_registers_a_light_yellow_returnee_from_today(tree, login_as, app):
+    """The household page's 登记返乡人员 holds name, ID number, where from, the return date
+    (today) and phone; sent as it comes, it registers a returnee through the residents' rules:
+    light yellow, returned today, and the household with them."""
+    from webapp.clock import today
+
+    client = login_as(tree.worker_a)
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    form = page[page.index('id="returnee"') : page.index("</form>", page.index('id="returnee"'))]
+    assert '<input type="hidden" name="tags" value="returnee">' in form
+    assert f'value="{today().isoformat()}"' in form
+    for name in ("name", "id_number", "origin", "phone"):
+        assert f'name="{name}"' in form
+    response = client.post(
+        f"/residents/new/{tree.household_a.id}",
+        data={
+            "tags": "returnee",
+            "name": "返乡人",
+            "id_number": "330702200503150021",
+            "origin": "温州",
+            "return_date": today().isoformat(),
+            "phone": "13700002222",
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        resident = db.session.scalar(select(Resident).where(Resident.name == "返乡人"))
+        assert resident.status == "light_yellow" and resident.tags == ["returnee"]
+        assert (resident.origin, resident.return_date) == ("温州", today())
+        assert db.session.get(Household, tree.household_a.id).status == "light_yellow"

@@ -1,6 +1,7 @@
 """Home observation (居家观察): twice-daily follow-ups, due and overdue slots, fevers, errands,
 and observations that end by themselves."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -8,7 +9,10 @@ from sqlalchemy import func, select
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import Errand, FollowUp, Household, Observation, StatusChange
+from webapp.models import Errand, FollowUp, Grid, Household, Observation, StatusChange
+from webapp.reports.queries import daily_report
+
+from .test_exports import post, table
 
 HX = {"HX-Request": "true"}
 DAY = date(2026, 3, 2)
@@ -349,3 +353,108 @@ def test_the_fever_alert_row_shows_the_address(tree, login_as, app, at):
     first = page.index('<li class="alert">')
     alert = page[first : page.index("</li>", first)]
     assert "张三" in alert and "1幢1单元101室" in alert and "38.0" in alert
+
+
+def area_cell(page: str, column: str, area: str) -> str:
+    """The figure of `column` in the row of `area` of the supervisors' per-area table."""
+    table = page[page.index('class="list areas"') :]
+    heads = re.findall(r"<th>([^<]*)</th>", table[: table.index("</thead>")])
+    row = table[table.index(f">{area}</a>") :]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row[: row.index("</tr>")])
+    return cells[heads.index(column) - 1]
+
+
+def test_an_observation_started_in_the_afternoon_owes_no_morning_follow_up(tree, login_as, app, at):
+    """A worker starts a home observation at 15:00: the morning slot of that day is not due
+    anywhere. Today's list and the observation's page show no 已逾期 for it, the supervisor's
+    per-area table counts only the afternoon, the daily report owes and misses one follow-up,
+    and the export of open follow-ups lists the afternoon slot alone; the next day owes both."""
+    at(15)
+    client = login_as(tree.worker_a)
+    assert start(client, tree.resident_a.id).status_code == 303
+    obs = observation_id(app)
+    page = client.get("/today/").get_data(as_text=True)
+    assert "下午 · 待随访" in page and "上午 · 已逾期" not in page and "逾期 0" in page
+    page = client.get(f"/observations/{obs}").get_data(as_text=True)
+    assert "上午: 开始前" in page and "已逾期" not in page
+    at(21)
+    page = client.get("/today/").get_data(as_text=True)
+    assert "下午 · 已逾期" in page and "上午 · 已逾期" not in page and "逾期 1" in page
+    supervisor = login_as(tree.supervisor_a)
+    assert (
+        area_cell(supervisor.get("/today/").get_data(as_text=True), "逾期随访", "1幢1单元") == "1"
+    )
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_a.id)
+        figures = daily_report(micro, DAY).total["observations"]
+        assert (figures.follow_ups_due, figures.follow_ups_overdue) == (1, 1)
+        assert daily_report(micro, DAY + timedelta(days=1)).total["observations"].observed == 1
+    rows = table(post(supervisor, tree.micro_a.id, "open_follow_ups").get_data())
+    assert [row[:2] for row in rows[1:]] == [["下午", "已逾期"]]
+    at(9, day=DAY + timedelta(days=1))
+    page = client.get("/today/").get_data(as_text=True)
+    assert "上午 · 待随访" in page
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_a.id)
+        assert daily_report(micro, DAY).total["observations"].follow_ups_due == 1
+    at(21, day=DAY + timedelta(days=1))
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_a.id)
+        assert (
+            daily_report(micro, DAY + timedelta(days=1)).total["observations"].follow_ups_due == 2
+        )
+
+
+def test_an_observation_started_in_the_morning_still_owes_that_morning(tree, login_as, app, at):
+    """Started at 09:00, the morning slot is due, and overdue once it is over."""
+    at(9)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    at(13)
+    assert "上午 · 已逾期" in client.get("/today/").get_data(as_text=True)
+    with app.app_context():
+        micro = db.session.get(Grid, tree.micro_a.id)
+        figures = daily_report(micro, DAY).total["observations"]
+        assert (figures.follow_ups_due, figures.follow_ups_overdue) == (2, 1)
+
+
+def test_owing_a_slot_means_the_same_in_python_and_in_sql(app, tree):
+    """Observation.owes_slot agrees on a loaded row and in a query: entered at 05:00, 11:59,
+    12:00, 19:00 and 20:00 on its first day, a day later (put back in time), or a day before."""
+    entered = [
+        datetime.combine(DAY, datetime.min.time()).replace(hour=h, minute=m)
+        for h, m in ((5, 0), (11, 59), (12, 0), (19, 0), (20, 0))
+    ]
+    entered += [entered[0] + timedelta(days=1), entered[0] - timedelta(days=1)]
+    with app.app_context():
+        for n, created in enumerate(entered):
+            db.session.add(
+                Observation(
+                    resident_id=tree.resident_a.id,
+                    household_id=tree.household_a.id,
+                    start_date=DAY,
+                    planned_end=DAY + timedelta(days=3),
+                    reason="起点",
+                    created_by_id=tree.worker_a.id,
+                    created_at=created,
+                    client_key=f"owes-{n:04d}",
+                )
+            )
+        db.session.commit()
+        rows = db.session.scalars(select(Observation).where(Observation.reason == "起点")).all()
+        for day in (DAY, DAY + timedelta(days=1)):
+            for ends in (12, 20):
+                slot_ends = datetime.combine(day, datetime.min.time()).replace(hour=ends)
+                in_sql = set(
+                    db.session.scalars(
+                        select(Observation.id).where(
+                            Observation.reason == "起点", Observation.owes_slot(day, slot_ends)
+                        )
+                    )
+                )
+                in_python = {o.id for o in rows if o.owes_slot(day, slot_ends)}
+                assert in_sql == in_python, (day, ends)
+        # On its first day: entered by 11:59 it owes the morning, from 12:00 on it does not.
+        morning = datetime.combine(DAY, datetime.min.time()).replace(hour=12)
+        owed = [True, True, False, False, False, True, True]
+        assert [o.owes_slot(DAY, morning) for o in rows] == owed

@@ -480,14 +480,17 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         o.ended += first_day_out == day
         if obs.current_on(day):
             made = {u.slot for u in obs.follow_ups if u.slot_date == day}
-            over = (
-                ["am", "pm"]
-                if day < now.date()
-                else [s for s, h in (("am", 12), ("pm", 20)) if now.hour >= h]
-            )
+            # The slots it owes: not those over before it was entered on its first day.
+            entered_that_day = obs.start_date == day and obs.created_at.date() == day
+            owed = [
+                (s, first, after_last)
+                for s, first, after_last in (("am", 6, 12), ("pm", 12, 20))
+                if not (entered_that_day and obs.created_at.hour >= after_last)
+            ]
+            begun = [s for s, first, _ in owed if day < now.date() or now.hour >= first]
+            over = [s for s, _, after_last in owed if day < now.date() or now.hour >= after_last]
+            o.follow_ups_due += len(begun)
             o.follow_ups_overdue += sum(1 for slot in over if slot not in made)
-    begun = 2 if day < now.date() else sum(1 for h in (6, 12) if now.hour >= h)
-    o.follow_ups_due = o.observed * begun
     made = [
         u for u in db.session.scalars(select(FollowUp)) if inside(u.grid_id) and u.slot_date == day
     ]

@@ -31,7 +31,6 @@ PUBLIC = {
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
-    "households.new",
     "households.edit",
     "households.deactivate",
     "households.activate",
@@ -54,6 +53,7 @@ MANAGER_ONLY = {
     "cards.photo_file",
     "cards.batch",
     "workers.reveal",
+    "workers.area_options",
     "residents.checks",
     "residents.resolve",
     "audit.index",
@@ -87,6 +87,8 @@ FIELD_WORK = {
     "grids.index",
     "grids.show",
     "households.show",
+    # A worker adds a household to a micro-grid of their own (editing it is a manager's).
+    "households.new",
     "visits.new",
     "statuses.household",
     "statuses.resident",
@@ -294,7 +296,7 @@ def test_supervisor_cannot_place_a_worker_outside_the_subtree(tree, login_as):
             "phone": "13700000009",
             "password": "long-enough",
             "role": "worker",
-            "scope_code": "MB",
+            "area": "MB",
             "employment": "part_time",
         },
     )
@@ -313,7 +315,7 @@ def test_supervisor_cannot_make_an_admin(tree, login_as):
             "phone": "13700000009",
             "password": "long-enough",
             "role": "admin",
-            "scope_code": "GA",
+            "area": "GA",
             "employment": "part_time",
         },
     )

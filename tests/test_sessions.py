@@ -68,7 +68,7 @@ def test_a_password_reset_ends_the_sessions_and_asks_for_a_new_password(tree, ap
             "phone": "",
             "password": "reset-by-boss",
             "role": "worker",
-            "scope_code": "MA",
+            "area": "MA",
             "employment": "part_time",
         },
     )
@@ -106,7 +106,7 @@ def test_a_new_role_or_area_ends_the_sessions(tree, app, login_as):
             "name": tree.worker_a.name,
             "phone": "",
             "role": "worker",
-            "scope_code": "MB",
+            "area": "MB",
             "employment": "part_time",
         },
     )

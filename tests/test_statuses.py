@@ -232,3 +232,59 @@ def test_ten_copies_sent_together_make_one_change(tree, login_as, app):
         thread.join()
     assert sorted(codes) == [200] * 10
     assert history(app) == [("green", "red", tree.worker_a.id)]
+
+
+def test_a_reason_chip_saves_its_colour_and_its_reason_in_one_tap(tree, login_as, app):
+    """On the household page each colour offers its common reasons as chips (config
+    COLOUR_REASONS); the chip 外地返回 under yellow saves yellow with that reason, whatever
+    radio is checked and with the reason box left empty."""
+    client = login_as(tree.worker_a)
+    page = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    for colour, reasons in app.config["COLOUR_REASONS"].items():
+        for reason in reasons:
+            assert f'name="chip" value="{colour}:{reason}"' in page
+    response = client.post(
+        f"/statuses/household/{tree.household_a.id}",
+        data={"key": "key-chip-01", "status": "green", "chip": "yellow:外地返回", "version": "1"},
+        headers=HX,
+    )
+    assert response.status_code == 200 and "s-yellow" in response.get_data(as_text=True)
+    with app.app_context():
+        change = db.session.scalar(select(StatusChange))
+        assert (change.to_status, change.reason) == ("yellow", "外地返回")
+
+
+def test_the_chips_follow_the_configuration(tree, login_as, app):
+    """An office that configures its own reasons sees them as the chips."""
+    saved = app.config["COLOUR_REASONS"]
+    app.config["COLOUR_REASONS"] = {**saved, "orange": ["同车密接"]}
+    try:
+        page = login_as(tree.worker_a).get(f"/households/{tree.household_a.id}")
+        body = page.get_data(as_text=True)
+    finally:
+        app.config["COLOUR_REASONS"] = saved
+    assert 'value="orange:同车密接"' in body and 'value="orange:次密切接触"' not in body
+
+
+def test_a_reason_of_ones_own_is_still_typed_and_saved(tree, login_as, app):
+    """No chip: the typed reason and the checked colour are saved; neither is a 422 with the
+    message to give a reason."""
+    client = login_as(tree.worker_a)
+    assert mark(client, tree.household_a.id, status="orange", reason="楼上确诊").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(StatusChange.reason)) == "楼上确诊"
+    response = mark(client, tree.household_a.id, status="red", key="k-2", version="2", reason="")
+    assert response.status_code == 422 and "请填写调整原因" in response.get_data(as_text=True)
+
+
+def test_a_rows_colour_dot_opens_the_picker_on_the_household_page(tree, login_as):
+    """The colour dot of a micro-grid row leads to the household page with the colour picker
+    already open (tap 1 of 3, without JavaScript too)."""
+    client = login_as(tree.worker_a)
+    page = client.get(f"/grids/{tree.micro_a.id}").get_data(as_text=True)
+    link = f'href="/households/{tree.household_a.id}?colour=1#colour"'
+    assert f'class="recolour" {link}' in page
+    body = client.get(f"/households/{tree.household_a.id}?colour=1").get_data(as_text=True)
+    assert '<details class="mark" id="colour" open>' in body
+    plain = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    assert '<details class="mark" id="colour">' in plain

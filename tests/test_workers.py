@@ -12,7 +12,7 @@ def new_worker(**overrides):
         "phone": "13700000009",
         "password": "long-enough",
         "role": "worker",
-        "scope_code": "MA",
+        "area": "MA",
         "employment": "part_time",
         "tags": ["party_member"],
         "positions": ["floor_leader"],
@@ -47,7 +47,7 @@ def test_phone_must_be_unique(tree, login_as):
 def test_unknown_grid_code_is_refused(tree, login_as):
     """A scope code that does not exist gets a message naming it."""
     client = login_as(tree.admin)
-    response = client.post("/workers/new", data=new_worker(scope_code="XYZ"))
+    response = client.post("/workers/new", data=new_worker(area="XYZ"))
     assert response.status_code == 422
     assert "XYZ" in response.get_data(as_text=True)
 
@@ -205,3 +205,85 @@ def test_the_worker_list_names_each_area_by_its_path_below_the_viewer(tree, logi
     assert ">3幢</a>" in client.get(f"/workers/{zhou.id}").get_data(as_text=True)
     body = login_as(tree.admin).get(f"/workers/{zhou.id}").get_data(as_text=True)
     assert ">江南街道 / 湖海塘社区 / 第一网格 / 3幢</a>" in body
+
+
+def test_the_new_worker_form_says_every_error_at_once(tree, login_as):
+    """A supervisor sends the new-worker form with no name, no phone, a weak password and no
+    area: one answer names all four, each under its field."""
+    client = login_as(tree.supervisor_a)
+    data = new_worker(name="", phone="", password="1234567890", area="")
+    body = client.post("/workers/new", data=data).get_data(as_text=True)
+    for message in ("请输入姓名", "请输入手机号", "请选择该网格员负责的区域"):
+        assert message in body, message
+    assert 'id="password-err"' in body
+
+
+def test_a_taken_phone_and_an_unknown_area_are_said_together(tree, login_as):
+    """The rules' refusals (a phone in use) come with the form's (an area not found)."""
+    client = login_as(tree.supervisor_a)
+    body = client.post(
+        "/workers/new", data=new_worker(phone=tree.worker_a.phone, area="火星")
+    ).get_data(as_text=True)
+    assert "已有其他网格员使用此手机号登录" in body
+    assert "没有名为“火星”的区域" in body and 'id="phone-err"' in body and 'id="area-err"' in body
+
+
+def test_the_new_worker_form_starts_empty_and_offers_areas_by_name(tree, login_as):
+    """The new-worker form does not put the supervisor's own node in the area field, does not
+    speak of keeping a current password, and lists the areas of the subtree by name."""
+    body = login_as(tree.supervisor_a).get("/workers/new").get_data(as_text=True)
+    field = body[body.index('name="area"') - 200 : body.index('name="area"') + 200]
+    assert 'value=""' in field.split('name="area"')[1].split(">")[0]
+    assert 'list="areas"' in field
+    assert "留空则保留原密码" not in body and "首次登录" in body
+    datalist = body[body.index('<datalist id="areas">') : body.index("</datalist>")]
+    assert 'value="第一网格"' in datalist and 'value="1幢1单元"' in datalist
+    assert "9幢2单元" not in datalist
+
+
+def test_a_worker_is_placed_by_the_name_of_the_area(tree, login_as, app):
+    """A supervisor types 1幢1单元: the new worker looks after that stairwell."""
+    client = login_as(tree.supervisor_a)
+    response = client.post("/workers/new", data=new_worker(area="1幢1单元"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        worker = db.session.scalar(select(Worker).where(Worker.phone == "13700000009"))
+        assert worker.scope_id == tree.micro_a.id
+
+
+def test_a_name_two_areas_share_is_chosen_by_its_path(tree, login_as, app):
+    """Two 3幢 in the admin's tree: typing 3幢 asks which one and lists both by their paths;
+    the path chosen from the list places the worker there. The list follows what is typed."""
+    from .conftest import add_grid
+
+    with app.app_context():
+        grid_a, grid_b = db.session.get(Grid, tree.grid_a.id), db.session.get(Grid, tree.grid_b.id)
+        first = add_grid(grid_a, 4, "3幢", "M31", "building").id
+        add_grid(grid_b, 4, "3幢", "M32", "building")
+        db.session.commit()
+    client = login_as(tree.admin)
+    response = client.post("/workers/new", data=new_worker(area="3幢"))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "有多个区域名为“3幢”" in body
+    path = "江南街道 / 湖海塘社区 / 第一网格 / 3幢"
+    assert f'value="{path}"' in body and 'value="江南街道 / 湖海塘社区 / 第二网格 / 3幢"' in body
+    options = client.get("/workers/areas?area=3", headers={"HX-Request": "true"})
+    assert f'value="{path}"' in options.get_data(as_text=True)
+    assert "<html" not in options.get_data(as_text=True)
+    assert client.post("/workers/new", data=new_worker(area=path)).status_code == 303
+    with app.app_context():
+        worker = db.session.scalar(select(Worker).where(Worker.phone == "13700000009"))
+        assert worker.scope_id == first
+
+
+def test_the_area_list_keeps_to_the_managers_subtree(tree, login_as):
+    """A supervisor of 第一网格 searching 9幢 gets nothing of 第二网格."""
+    body = login_as(tree.supervisor_a).get("/workers/areas?area=9幢").get_data(as_text=True)
+    assert "9幢2单元" not in body and '<datalist id="areas">' in body
+
+
+def test_the_browser_leaves_the_checking_to_the_server(tree, login_as):
+    """The new-worker form is novalidate: a phone's browser would stop at the first wrong field
+    with a bubble in its own language; the server says every error at once, in Chinese."""
+    body = login_as(tree.supervisor_a).get("/workers/new").get_data(as_text=True)
+    assert '<form method="post" class="card" novalidate>' in body

@@ -193,6 +193,16 @@ class Config:
         self.FEVER_RAISES_TO = "yellow"
         # A returnee registered by a worker starts light yellow.
         self.RETURNEE_STATUS = "light_yellow"
+        # The common reasons for each colour, offered as one-tap chips when a colour is changed
+        # (a reason of one's own can still be typed). They are written into the records as
+        # they are: in the office's language.
+        self.COLOUR_REASONS = {
+            "red": ["确诊病例", "密切接触", "发热就医"],
+            "orange": ["密切接触", "次密切接触", "中高风险地区返回"],
+            "yellow": ["外地返回", "发热", "居家观察"],
+            "light_yellow": ["外地返回", "重点人员", "待核实"],
+            "green": ["解除观察", "核实无异常", "信息有误"],
+        }
 
         # Resident requests: per category, hours to accept and hours to resolve; past either,
         # a request rises one level (micro-grid → grid → community → township → zone), and again

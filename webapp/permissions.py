@@ -30,7 +30,9 @@ class Can(Enum):
     SEE_WHOLE_TREE = "see_whole_tree"
     # Build the grid tree: add, rename, move, deactivate nodes.
     EDIT_TREE = "edit_tree"
-    # Add, edit, move and deactivate households; correct and remove residents.
+    # Add a household to a micro-grid (a returnee family in an empty flat): field work too.
+    ADD_HOUSEHOLDS = "add_households"
+    # Edit, move and deactivate households; correct and remove residents.
     MANAGE_HOUSEHOLDS = "manage_households"
     # Open deactivated records (to see them or bring them back).
     SEE_DEACTIVATED = "see_deactivated"
@@ -64,6 +66,7 @@ class Can(Enum):
 _SUPERVISOR = frozenset(
     {
         Can.FIELD_WORK,
+        Can.ADD_HOUSEHOLDS,
         Can.MANAGE_HOUSEHOLDS,
         Can.SEE_DEACTIVATED,
         Can.REVEAL_IDENTITY,
@@ -81,7 +84,7 @@ _SUPERVISOR = frozenset(
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "admin": frozenset(Can),
     "supervisor": _SUPERVISOR,
-    "worker": frozenset({Can.FIELD_WORK}),
+    "worker": frozenset({Can.FIELD_WORK, Can.ADD_HOUSEHOLDS}),
 }
 
 

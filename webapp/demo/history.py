@@ -43,7 +43,7 @@ from ..models import (
 from ..models.fieldwork import observation_current, observation_end
 from ..models.grid import MICRO_LEVEL
 from ..observations.rules import fever_reason, supplies_errand, under_observation_reason
-from ..observations.slots import begun, slot_state, slots
+from ..observations.slots import begun, slot_ends, slot_state, slots
 from . import bulk
 
 DAYS = 30
@@ -739,7 +739,15 @@ class _History:
         today = self.today
         done = {(r["obs"].id, r["slot"]) for r in follow_ups if r["slot_date"] == today}
         state = {slot: slot_state(today, slot, self.now) for slot in self.slots}
-        left = [state[slot] for o in current for slot in self.slots if (o.id, slot) not in done]
+        ends = {slot: slot_ends(today, slot) for slot in self.slots}
+        # As Observation.owes_slot: one entered today owes no slot that was over by then.
+        left = [
+            state[slot]
+            for o in current
+            for slot in self.slots
+            if (o.id, slot) not in done
+            and not (o.start == today and o.created_at and ends[slot] <= o.created_at)
+        ]
         return left.count("due"), left.count("overdue")
 
     # --- colour history ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from ..models import (
     Worker,
     in_subtree,
 )
-from ..observations.slots import slot_state, slots
+from ..observations.slots import slot_ends, slot_state, slots
 from ..visits.queries import visit_due
 from .kinds import Export
 
@@ -155,7 +155,11 @@ def open_follow_ups(export: Export) -> list[Select]:
             )
             .join(Observation, Observation.household_id == Household.id)
             .join(Resident, Resident.id == Observation.resident_id)
-            .where(Observation.current_on(day), ~recorded)
+            .where(
+                Observation.current_on(day),
+                Observation.owes_slot(day, slot_ends(day, slot)),
+                ~recorded,
+            )
         )
         selects.append(stmt.order_by(Grid.path, Household.id, Observation.id))
     return selects

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import scope
 from ..clock import today
 from ..models import Household
+from ..residents.forms import ResidentForm
 from ..statuses.forms import StatusForm
 from ..sweeps.queries import doors_of_household
 from ..visits.forms import VisitForm
@@ -27,4 +28,6 @@ def household_page(household: Household, revealed_id: int | None = None) -> dict
         # Drawn from their classes, so that the page's inputs carry the validators' limits.
         "visit_form": VisitForm(formdata=None),
         "status_form": StatusForm(formdata=None),
+        # The returnee shortcut: the registration form's fields, a returnee from today on.
+        "returnee_form": ResidentForm(formdata=None, return_date=today()),
     }

@@ -34,9 +34,10 @@ def _form_page(form: HouseholdForm, grid: Grid, household: Household | None, sta
 
 
 @bp.route("/new/<int:grid_id>", methods=["GET", "POST"])
-@requires(Can.MANAGE_HOUSEHOLDS)
+@requires(Can.ADD_HOUSEHOLDS)
 def new(grid_id: int):
-    """Add a household to a micro-grid."""
+    """Add a household to a micro-grid of one's area (a worker finds a family in an empty flat;
+    correcting and deactivating it is a supervisor's)."""
     grid = scope.get_grid_or_404(grid_id)
     form = HouseholdForm()
     del form.grid_code, form.remove_phone

@@ -27,7 +27,7 @@ from ..residents import rules as residents_rules
 from ..residents.forms import ResidentForm
 from ..rules import RuleError
 from ..sheets import SHEETS, Column, Sheet, choice_labels, normalize_header, split_choices
-from ..workers.forms import WorkerForm
+from ..workers.forms import SCOPE_CODE, WorkerForm
 from .reading import CellError, Uncalculated, cell_text, normalize_digits
 
 # What each kind's pages require: an import does no more than the pages would let one do.
@@ -43,7 +43,7 @@ FORM_FIELDS = {
     "workers": {
         "name": WorkerForm.name,
         "phone": WorkerForm.phone,
-        "scope_code": WorkerForm.scope_code,
+        "scope_code": SCOPE_CODE,
     },
     "households": {
         "grid_code": HouseholdForm.grid_code,

@@ -17,12 +17,13 @@ from sqlalchemy import (
     and_,
     false,
     func,
+    not_,
     or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..clock import now
+from ..clock import day_start, now
 from ..extensions import db
 from .grid import Grid
 from .households import Household, Resident
@@ -160,6 +161,25 @@ class Observation(db.Model):
             cls.start_date <= day,
             cls.planned_end >= day,
             or_(cls.released_on.is_(None), cls.released_on > day),
+        )
+
+    @hybrid_method
+    def owes_slot(self, day: date, slot_ends: datetime) -> bool:
+        """Owes the follow-up of a slot of `day` that ends at `slot_ends`: every slot of its
+        term, except those of its first day that were over before it was entered (started at
+        15:00, it owes no morning follow-up that day). One entered on a later day (a start
+        put back in time) owes its whole first day."""
+        entered_that_day = self.created_at < day_start(day + timedelta(days=1))
+        return not (self.start_date == day and slot_ends <= self.created_at and entered_that_day)
+
+    @owes_slot.expression
+    def owes_slot(cls, day: date, slot_ends: datetime):
+        return not_(
+            and_(
+                cls.start_date == day,
+                cls.created_at >= slot_ends,
+                cls.created_at < day_start(day + timedelta(days=1)),
+            )
         )
 
     @hybrid_method

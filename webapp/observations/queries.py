@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from .. import scope
 from ..extensions import db
 from ..models import FollowUp, Grid, Household, Observation
-from .slots import slot_state, slots
+from .slots import owed_slot_state, slots
 
 
 def current_on(day: date) -> Select:
@@ -52,8 +52,8 @@ def open_slots(day: date, at: datetime, limit: int | None = None) -> list[SlotTa
     tasks = []
     for observation in observations:
         for slot in slots():
-            state = slot_state(day, slot, at)
-            if state != "later" and (observation.id, slot) not in done:
+            state = owed_slot_state(observation, day, slot, at)
+            if state in ("due", "overdue") and (observation.id, slot) not in done:
                 tasks.append(SlotTask(observation, slot, state))
     tasks.sort(key=lambda t: t.state != "overdue")
     return tasks[:limit] if limit else tasks

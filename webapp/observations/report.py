@@ -10,11 +10,13 @@ resident moves; webapp/households/moves.py reads both from the moves made after 
 move never changes a past day. Rows follow the tree of today (webapp/reports/parts.py).
 
 Follow-ups (随访) due on D = one per begun slot (webapp/observations/slots.py: both slots of a
-past day, for today those already begun) per observation current on D; done on D = follow-ups
+past day, for today those already begun) per observation current on D, less the slots that an
+observation started on D was entered after (Observation.owes_slot); done on D = follow-ups
 recorded for a slot of D, counted where they were recorded (their own grid); of those, the
 alerts (a fever or a symptom, FollowUp.is_alert) and the fevers. Overdue on D = the slots of D
 that are over (webapp/observations/slots.py past_slots: both of a past day, for today those
-ended) with no follow-up, per observation current on D, counted with the observation. The period
+ended) with no follow-up, per observation current on D that owes them, counted with the
+observation. The period
 summary counts the households served (distinct households with a follow-up in the period, each
 follow-up for the household its resident belonged to when it was recorded) and the follow-ups
 made (person-times served), and the observations new in the period (started in it), counted
@@ -35,7 +37,7 @@ from ..extensions import db
 from ..households.moves import grids_before, household_at, households_before
 from ..models import FollowUp, Grid, Household, Observation, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, count_if
-from .slots import begun, past_slots, slots
+from .slots import begun, past_slots, slot_ends, slots
 
 
 @dataclass
@@ -90,12 +92,19 @@ def _where_then(stmt: Select, end: datetime) -> Select:
 def read_day(
     node: Grid, key: ColumnElement, day: date, at: datetime
 ) -> dict[str, ObservationFigures]:
-    per_observation = len(begun(day, at))
+    owed = begun(day, at)
+    per_observation = len(owed)
     end = day_start(day + timedelta(days=1))
     # Overdue: one column per slot that is over, each an index probe (uq_follow_up_slot) per
     # observation current on the day.
     overdue = [
-        count_if(and_(Observation.current_on(day), missing(day, slot)))
+        count_if(
+            and_(
+                Observation.current_on(day),
+                Observation.owes_slot(day, slot_ends(day, slot)),
+                missing(day, slot),
+            )
+        )
         for slot in past_slots(day, at)
     ]
     current = (
@@ -106,6 +115,14 @@ def read_day(
                 count_if(Observation.start_date == day),
                 count_if(Observation.ended_on(day)),
                 *overdue,
+                # The begun slots that observations started on the day do not owe: entered in
+                # the afternoon, one owes no morning follow-up (Observation.owes_slot).
+                *(
+                    count_if(
+                        Observation.current_on(day) & ~Observation.owes_slot(day, slot_ends(day, s))
+                    )
+                    for s in owed
+                ),
             ),
             end,
         )
@@ -127,9 +144,11 @@ def read_day(
         .group_by(key)
     )
     figures: dict[str, ObservationFigures] = {}
-    for prefix, observed, new, ended, *late in db.session.execute(current):
+    for prefix, observed, new, ended, *counts in db.session.execute(current):
+        late, not_owed = counts[: len(overdue)], counts[len(overdue) :]
+        due = observed * per_observation - sum(not_owed)
         figures[prefix] = ObservationFigures(
-            observed, new, ended, observed * per_observation, follow_ups_overdue=sum(late)
+            observed, new, ended, due, follow_ups_overdue=sum(late)
         )
     for prefix, n, alerts, fevers in db.session.execute(done):
         row = figures.setdefault(prefix, ObservationFigures())

@@ -7,7 +7,7 @@ read these functions, so that they agree on what is due.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask import current_app
 
@@ -58,3 +58,16 @@ def slot_state(on: date, slot: str, at: datetime) -> str:
     if slot in begun(on, at):
         return "due"
     return "later"
+
+
+def slot_ends(on: date, slot: str) -> datetime:
+    """When slot `slot` of day `on` is over."""
+    return datetime.combine(on, time(slots()[slot][1]))
+
+
+def owed_slot_state(observation, on: date, slot: str, at: datetime) -> str:
+    """slot_state() for one observation: 'not_owed' for a slot that was over before the
+    observation was entered (Observation.owes_slot), which is never due nor overdue."""
+    if not observation.owes_slot(on, slot_ends(on, slot)):
+        return "not_owed"
+    return slot_state(on, slot, at)

@@ -21,7 +21,7 @@ from ..selfreports import rules as selfreports
 from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
-from .slots import default_slot, slot_state, slots
+from .slots import default_slot, owed_slot_state, slots
 
 
 @bp.route("/new/<int:resident_id>", methods=["GET", "POST"])
@@ -71,7 +71,11 @@ def _page(
     form.slot.data = form.slot.data or default_slot(now())
     day, at = today(), now()
     today_slots = [
-        (SLOTS[slot], slot_state(day, slot, at), rules.recorded(observation, day, slot))
+        (
+            SLOTS[slot],
+            owed_slot_state(observation, day, slot, at),
+            rules.recorded(observation, day, slot),
+        )
         for slot in slots()
     ]
     link = selfreports.live_link(observation)

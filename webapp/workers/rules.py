@@ -56,23 +56,39 @@ def phone_taken(phone: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+def problems(worker: Worker, appointment: Appointment, by: Manager) -> list[RuleError]:
+    """Every reason the rules have to refuse `appointment` on `worker`, at once (a form says
+    them all in one answer, not one per submit). A field the caller could not read is None
+    (the phone) or empty and is only checked for being there."""
+    new = worker.id is None
+    found = []
+    if appointment.role not in manageable_roles(by.role):
+        found.append(RuleError(_("You cannot give this role."), field="role"))
+    if new and not appointment.phone:
+        found.append(RuleError(_("Enter the phone number."), field="phone"))
+    if appointment.phone and phone_taken(appointment.phone, worker.id):
+        found.append(RuleError(_("Another worker signs in with this phone number."), field="phone"))
+    # An import hands new workers a hash already made (one first password for the file).
+    if new and not appointment.password and not worker.password_hash:
+        found.append(
+            RuleError(
+                _("Set a first password (at least %(min)d characters).", min=passwords.MIN_LENGTH),
+                field="password",
+            )
+        )
+    phone = appointment.phone or worker.phone
+    if appointment.password and (reason := passwords.weakness(appointment.password, phone)):
+        found.append(RuleError(str(reason), field="password"))
+    return found
+
+
 def appoint(worker: Worker, appointment: Appointment, by: Manager) -> Worker:
     """Save `appointment` on `worker` (a new Worker() or an existing one)."""
     new = worker.id is None
-    if appointment.role not in manageable_roles(by.role):
-        raise RuleError(_("You cannot give this role."), field="role")
-    if new and not appointment.phone:
-        raise RuleError(_("Enter the phone number."), field="phone")
-    if appointment.phone and phone_taken(appointment.phone, worker.id):
-        raise RuleError(_("Another worker signs in with this phone number."), field="phone")
-    # An import hands new workers a hash already made (one first password for the file).
-    if new and not appointment.password and not worker.password_hash:
-        raise RuleError(
-            _("Set a first password (at least %(min)d characters).", min=passwords.MIN_LENGTH),
-            field="password",
-        )
-    if appointment.password:
-        _check_password(appointment.password, appointment.phone or worker.phone)
+    if found := problems(worker, appointment, by):
+        raise found[0]
+    if appointment.scope is None:
+        raise RuleError(_("Choose the area this worker looks after."), field="area")
     before = {"role": worker.role, "scope": worker.scope.code if worker.scope else None}
     changed = _changes(worker, appointment)
     worker.name = appointment.name

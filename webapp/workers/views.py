@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
@@ -10,16 +10,15 @@ from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
 from .. import activation, places, reveals, scope
-from ..converters import query_int
+from ..converters import plain_text, query_int
 from ..extensions import db
 from ..forms import choices, keep_stored_phone
 from ..htmx import render
-from ..models import ROLES, Worker
+from ..models import ROLES, Grid, Worker
 from ..permissions import Can, manageable_roles, requires
-from ..rules import RuleError
 from ..writes import REFUSED, done, save
-from . import bp, rules
-from .forms import SearchForm, WorkerForm
+from . import areas, bp, rules
+from .forms import AREA_LENGTH, FIRST_PASSWORD, SearchForm, WorkerForm
 
 
 @bp.get("/")
@@ -74,45 +73,96 @@ def _role_choices() -> list[SelectChoice]:
     return [c for c in choices(ROLES) if c.value in manageable]
 
 
-def _appointment(form: WorkerForm) -> rules.Appointment:
-    grid = scope.grid_by_code(form.scope_code.data)
-    if grid is None:
-        raise RuleError(
-            _("No node with the code %(code)s in your area.", code=form.scope_code.data),
-            field="scope_code",
-        )
+def _appointment(form: WorkerForm, area: Grid | None) -> rules.Appointment:
+    """What the form says; a field it could not read is None (its error is shown already)."""
     return rules.Appointment(
         name=form.name.data,
-        phone=form.phone.data or None,
+        phone=None if form.phone.errors else form.phone.data or None,
         role=form.role.data,
-        scope=grid,
+        scope=area,
         employment=form.employment.data,
         tags=list(form.tags.data or []),
         positions=list(form.positions.data or []),
-        password=form.password.data,
+        password=None if form.password.errors else form.password.data,
     )
 
 
-def _save(form: WorkerForm, worker: Worker) -> bool:
-    """Appoint from the form; False (with the error by its field) when the rules refuse."""
-    appoint = lambda: rules.appoint(worker, _appointment(form), current_user)  # noqa: E731
+def _add_error(form: WorkerForm, name: str | None, message: str) -> None:
+    """An error by its field, unless that field says what is wrong with it already."""
+    field = getattr(form, name, None) if name else None
+    if field is None:
+        form.form_errors.append(message)
+    elif not field.errors:
+        field.errors.append(message)
+
+
+def _chosen_area(form: WorkerForm) -> Grid | None:
+    """The node the area field names, or None with the reason under the field (and the nodes
+    it may mean offered in its list)."""
+    if form.area.errors or not form.area.data:
+        return None
+    choice = areas.choose(form.area.data)
+    if choice.node is None:
+        form.area_choices = choice.candidates
+        if choice.candidates:
+            message = _("Several areas are called %(name)s: choose one from the list.")
+        else:
+            message = _("No area called %(name)s in your area.")
+        form.area.errors.append(message % {"name": form.area.data})
+    return choice.node
+
+
+def _submitted(form: WorkerForm, worker: Worker) -> bool:
+    """Appoint from a submitted form; False with every error by its field, the form's own
+    and the rules' at once, when something is wrong."""
+    if not form.is_submitted():
+        return False
+    form.validate()
+    area = _chosen_area(form)
+    appointment = _appointment(form, area)
+    for problem in rules.problems(worker, appointment, current_user):
+        _add_error(form, problem.field, str(problem))
+    if form.errors:
+        return False
+    appoint = lambda: rules.appoint(worker, appointment, current_user)  # noqa: E731
     return save(form, appoint) is not REFUSED
 
 
+def _worker_form(worker: Worker | None) -> WorkerForm:
+    form = WorkerForm(obj=worker)
+    form.role.choices = _role_choices()
+    form.area_choices = None  # the nodes an ambiguous name may mean, once submitted
+    # The list under the field follows what is typed (without JavaScript: the first levels).
+    form.area.render_kw = {
+        **form.area.render_kw,
+        "hx-get": url_for("workers.area_options"),
+        "hx-trigger": "input changed delay:300ms",
+        "hx-target": "#areas",
+        "hx-swap": "outerHTML",
+    }
+    return form
+
+
 def _form_page(form: WorkerForm, worker: Worker | None):
-    return render("workers/form.html", form=form, worker=worker, status=422 if form.errors else 200)
+    offered = form.area_choices or areas.suggestions(form.area.data or "")
+    return render(
+        "workers/form.html",
+        form=form,
+        worker=worker,
+        areas=offered,
+        status=422 if form.errors else 200,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Can.MANAGE_WORKERS)
 def new():
     """Add a worker in the manager's subtree."""
-    form = WorkerForm()
-    form.role.choices = _role_choices()
-    if not form.is_submitted():
-        form.scope_code.data = current_user.scope.code
+    form = _worker_form(None)
+    # A new worker has no current password to keep; the area is chosen, never assumed.
+    form.password.description = FIRST_PASSWORD
     worker = Worker()
-    if form.validate_on_submit() and _save(form, worker):
+    if _submitted(form, worker):
         return done(
             _("%(name)s was added.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
@@ -124,16 +174,26 @@ def new():
 def edit(worker_id: int):
     """Change a worker's details, area, role or password."""
     worker = scope.get_worker_or_404(worker_id)
-    form = WorkerForm(obj=worker)
-    form.role.choices = _role_choices()
+    form = _worker_form(worker)
     keep_stored_phone(form, worker.phone)
     if not form.is_submitted():
-        form.scope_code.data = worker.scope.code
-    if form.validate_on_submit() and _save(form, worker):
+        form.area.data = areas.label_of(worker.scope)
+    if _submitted(form, worker):
         return done(
             _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
     return _form_page(form, worker)
+
+
+@bp.get("/areas")
+@requires(Can.MANAGE_WORKERS)
+def area_options():
+    """The nodes of the manager's subtree whose name holds what was typed in the area field:
+    the options of its list (htmx swaps them in as one types)."""
+    offered = areas.suggestions(request.args.get("area", "", type=plain_text)[:AREA_LENGTH])
+    response = make_response(render_template("workers/_areas.html", areas=offered))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/<int:worker_id>/reveal")
