@@ -9,20 +9,31 @@ the app: the URL fetcher only reads data: URLs and files under the app's own fol
 templates/pdf, static), the photo folder and the images the app draws for its PDFs; never the
 rest of the instance folder, which holds the secret key and the SQLite file.
 
+The subset holds Latin, punctuation, the basic CJK block, the whole of Extension A and every
+Extension B–G character Noto Sans CJK SC has (刘䶮, 李𬌗, the village 㳇溪村); coverage.json,
+made with it, lists the code points it covers, so a name can be checked when it is saved and
+on the print page (missing_glyphs, unprintable) without opening the fonts.
+
 A character missing from the font prints as an empty box while text extraction still finds it,
 so WeasyPrint's ".notdef glyph rendered" warning is turned into MissingGlyphError when the app
-is configured with PDF_STRICT_GLYPHS (the tests do).
+is configured with PDF_STRICT_GLYPHS (the tests do); a PDF whose missing characters were named
+to the user already renders with allow_missing.
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import bisect
+import functools
 import gc
+import json
 import logging
 import struct
 import threading
+import unicodedata
 import zlib
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +41,8 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
 import segno
-from flask import current_app, render_template
+from flask import current_app, flash, render_template
+from flask_babel import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -72,7 +84,7 @@ class _GlyphWatch(logging.Handler):
 
 
 @contextmanager
-def _watch_glyphs():
+def _watch_glyphs(allow_missing: bool = False):
     watch = _GlyphWatch()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(watch)
@@ -80,8 +92,74 @@ def _watch_glyphs():
         yield watch
     finally:
         logger.removeHandler(watch)
-    if watch.missing and current_app.config["PDF_STRICT_GLYPHS"]:
+    if watch.missing and current_app.config["PDF_STRICT_GLYPHS"] and not allow_missing:
         raise MissingGlyphError("; ".join(watch.missing[:5]))
+
+
+@functools.cache
+def _coverage() -> tuple[list[int], list[int], dict[int, int]]:
+    data = json.loads((FONT_DIR / "coverage.json").read_text())
+    starts = [start for start, _end in data["ranges"]]
+    ends = [end for _start, end in data["ranges"]]
+    return starts, ends, {int(point): width for point, width in data["widths"].items()}
+
+
+def has_glyph(char: str) -> bool:
+    """Whether the PDF font (both weights) draws `char`."""
+    starts, ends, _widths = _coverage()
+    point = ord(char)
+    index = bisect.bisect_right(starts, point) - 1
+    return index >= 0 and point <= ends[index]
+
+
+def _drawn(char: str) -> bool:
+    # Spaces, controls, joiners and variation selectors print nothing of their own.
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Mn", "Zs")
+
+
+def missing_glyphs(text: str | None) -> list[str]:
+    """The characters of `text` the PDF font has no glyph for, once each, in order."""
+    missing: list[str] = []
+    for char in text or "":
+        if char not in missing and _drawn(char) and not has_glyph(char):
+            missing.append(char)
+    return missing
+
+
+def describe_chars(chars: Iterable[str]) -> str:
+    """'𪚥 (U+2A6A5)、…': the characters and their code points, for a message."""
+    return "、".join(f"{char} (U+{ord(char):04X})" for char in chars)
+
+
+def unprintable(fields: dict[str, str | None]) -> list[str]:
+    """One message per field (label → text) with characters the PDF font cannot print."""
+    messages = []
+    for label, text in fields.items():
+        if missing := missing_glyphs(text):
+            messages.append(
+                _(
+                    "%(field)s “%(text)s”: %(chars)s has no glyph in the print font and would"
+                    " print as an empty box.",
+                    field=label,
+                    text=text,
+                    chars=describe_chars(missing),
+                )
+            )
+    return messages
+
+
+def warn_unprintable(fields: dict[str, str | None]) -> None:
+    """After a save: a warning (the save stands) for each field that would not print whole."""
+    for message in unprintable(fields):
+        flash(message, "warning")
+
+
+def text_width_mm(text: str, points: float) -> float:
+    """How wide `text` is set in the Bold PDF font at `points`, in millimetres (no kerning:
+    CJK has none, and a name is mostly CJK)."""
+    _starts, _ends, widths = _coverage()
+    units = sum(widths.get(ord(char), 1000) for char in text)
+    return units / 1000 * points * 25.4 / 72
 
 
 def drawn_dir() -> Path:
@@ -130,20 +208,49 @@ def _free_fonts() -> None:
     gc.collect()
 
 
-def write_pdf(html: str, target: str | Path | BinaryIO | None = None) -> bytes | None:
+def write_pdf(
+    html: str, target: str | Path | BinaryIO | None = None, allow_missing: bool = False
+) -> bytes | None:
     """Render `html` to a PDF (bytes, or written to `target`)."""
-    with _fonts_lock, _watch_glyphs():
+    return write_pdf_in_steps([html], target, allow_missing=allow_missing)
+
+
+def write_pdf_in_steps(
+    htmls: Iterable[str],
+    target: str | Path | BinaryIO | None = None,
+    laid_out: Callable[[int], None] | None = None,
+    allow_missing: bool = False,
+) -> bytes | None:
+    """One PDF of several HTML documents' pages, in order, with the first one's title.
+
+    Each is laid out in turn and `laid_out(n)` hears after the n-th: a batch's progress bar
+    moves every few sheets while one PDF of 200 cards renders. The PDF is written once, so it
+    embeds one subset of each font, not one per step.
+    """
+    with _fonts_lock, _watch_glyphs(allow_missing):
         font_config = _font_config()
         fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
-        return document.write_pdf(target, stylesheets=[fonts_css], font_config=font_config)
+        documents = []
+        for number, html in enumerate(htmls, 1):
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
+            documents.append(document.render(stylesheets=[fonts_css], font_config=font_config))
+            if laid_out is not None:
+                laid_out(number)
+        if len(documents) == 1:
+            return documents[0].write_pdf(target)
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf(target)
 
 
 def render_pdf(
-    template: str, target: str | Path | BinaryIO | None = None, **context
+    template: str,
+    target: str | Path | BinaryIO | None = None,
+    allow_missing: bool = False,
+    **context,
 ) -> bytes | None:
     """Render templates/pdf/<template> with `context` to a PDF."""
-    return write_pdf(render_template(f"pdf/{template}", **context), target)
+    html = render_template(f"pdf/{template}", **context)
+    return write_pdf(html, target, allow_missing=allow_missing)
 
 
 def _font_faces() -> str:

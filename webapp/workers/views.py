@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import choices, keep_stored_phone
 from ..htmx import render
 from ..models import ROLES, Worker
+from ..pdf import warn_unprintable
 from ..permissions import Can, manageable_roles, requires
 from ..rules import RuleError
 from ..writes import REFUSED, done, save
@@ -95,6 +96,7 @@ def new():
         form.scope_code.data = current_user.scope.code
     worker = Worker()
     if form.validate_on_submit() and _save(form, worker):
+        warn_unprintable({form.name.label.text: worker.name})
         return done(
             _("%(name)s was added.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
@@ -112,6 +114,7 @@ def edit(worker_id: int):
     if not form.is_submitted():
         form.scope_code.data = worker.scope.code
     if form.validate_on_submit() and _save(form, worker):
+        warn_unprintable({form.name.label.text: worker.name})
         return done(
             _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
