@@ -390,3 +390,20 @@ def test_a_grid_path_breaks_between_names_never_inside_one(app, tmp_path):
     assert len(lines) >= 2  # it does break
     for name in names:
         assert any(name in line for line in lines.values()), (name, lines)
+
+
+def test_a_report_keeps_each_sub_areas_name_on_one_line(tree, login_as, app, tmp_path):
+    """In the daily report's table of sub-areas, 龙腾社区第一网格 stays whole on its line
+    (no 龙腾社区第 / 一网格), and so does every figure with its unit in the key figures."""
+    with app.app_context():
+        db.session.get(Grid, tree.grid_a.id).name = "龙腾社区第一网格"
+        db.session.get(Grid, tree.grid_b.id).name = "龙腾社区第二网格"
+        db.session.commit()
+    client = login_as(tree.admin)
+    response = client.get(f"/reports/{tree.community.id}/pdf")
+    assert response.status_code == 200
+    target = tmp_path / "report.pdf"
+    target.write_bytes(response.get_data())
+    texts = [w[0] for w in words(target)]
+    assert "龙腾社区第一网格" in texts and "龙腾社区第二网格" in texts
+    assert not any(t in ("龙腾社区第", "龙腾社区第一", "一网格", "网格") for t in texts)
