@@ -131,9 +131,10 @@ def test_a_name_without_a_glyph_is_saved_with_a_warning(tree, login_as, app):
     assert "打印字体" not in client.get(ordinary.headers["Location"]).get_data(as_text=True)
 
 
-def test_the_print_pages_name_a_character_without_a_glyph(tree, login_as, app):
+def test_the_print_pages_name_a_character_without_a_glyph(tree, login_as, app, tmp_path):
     """The card page and the batch page say which character of which field will not print;
-    the card still prints (no 500)."""
+    the card still prints (no 500), with the typesetter's 〓 where the character goes rather
+    than a blank."""
     with app.app_context():
         db.session.get(Worker, tree.worker_a.id).name = f"赵{NO_GLYPH}"
         db.session.commit()
@@ -146,6 +147,9 @@ def test_the_print_pages_name_a_character_without_a_glyph(tree, login_as, app):
     (card,) = cards_of(app, tree.worker_a.id)
     response = client.get(f"/cards/{card.id}.pdf")
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
+    target = tmp_path / "card.pdf"
+    target.write_bytes(response.get_data())
+    assert "赵〓" in [w[0] for w in words(target)]
 
 
 # 20. Long names fit.

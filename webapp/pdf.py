@@ -16,8 +16,7 @@ on the print page (missing_glyphs, unprintable) without opening the fonts.
 
 A character missing from the font prints as an empty box while text extraction still finds it,
 so WeasyPrint's ".notdef glyph rendered" warning is turned into MissingGlyphError when the app
-is configured with PDF_STRICT_GLYPHS (the tests do); a PDF whose missing characters were named
-to the user already renders with allow_missing.
+is configured with PDF_STRICT_GLYPHS (the tests do). Cards print 〓 in its place (printable).
 """
 
 from __future__ import annotations
@@ -84,7 +83,7 @@ class _GlyphWatch(logging.Handler):
 
 
 @contextmanager
-def _watch_glyphs(allow_missing: bool = False):
+def _watch_glyphs():
     watch = _GlyphWatch()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(watch)
@@ -92,7 +91,7 @@ def _watch_glyphs(allow_missing: bool = False):
         yield watch
     finally:
         logger.removeHandler(watch)
-    if watch.missing and current_app.config["PDF_STRICT_GLYPHS"] and not allow_missing:
+    if watch.missing and current_app.config["PDF_STRICT_GLYPHS"]:
         raise MissingGlyphError("; ".join(watch.missing[:5]))
 
 
@@ -124,6 +123,17 @@ def missing_glyphs(text: str | None) -> list[str]:
         if char not in missing and _drawn(char) and not has_glyph(char):
             missing.append(char)
     return missing
+
+
+# The typesetter's mark for a character the type case lacks (geta, 〓): printed in its place, a
+# gap is seen and can be written in by hand, where the font's empty box would read as a space.
+MISSING_MARK = "\u3013"
+
+
+def printable(text: str) -> str:
+    """`text` with each character the PDF font cannot draw replaced by MISSING_MARK."""
+    missing = missing_glyphs(text)
+    return "".join(MISSING_MARK if char in missing else char for char in text) if missing else text
 
 
 def describe_chars(chars: Iterable[str]) -> str:
@@ -208,18 +218,15 @@ def _free_fonts() -> None:
     gc.collect()
 
 
-def write_pdf(
-    html: str, target: str | Path | BinaryIO | None = None, allow_missing: bool = False
-) -> bytes | None:
+def write_pdf(html: str, target: str | Path | BinaryIO | None = None) -> bytes | None:
     """Render `html` to a PDF (bytes, or written to `target`)."""
-    return write_pdf_in_steps([html], target, allow_missing=allow_missing)
+    return write_pdf_in_steps([html], target)
 
 
 def write_pdf_in_steps(
     htmls: Iterable[str],
     target: str | Path | BinaryIO | None = None,
     laid_out: Callable[[int], None] | None = None,
-    allow_missing: bool = False,
 ) -> bytes | None:
     """One PDF of several HTML documents' pages, in order, with the first one's title.
 
@@ -227,7 +234,7 @@ def write_pdf_in_steps(
     moves every few sheets while one PDF of 200 cards renders. The PDF is written once, so it
     embeds one subset of each font, not one per step.
     """
-    with _fonts_lock, _watch_glyphs(allow_missing):
+    with _fonts_lock, _watch_glyphs():
         font_config = _font_config()
         fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
         documents = []
@@ -243,14 +250,10 @@ def write_pdf_in_steps(
 
 
 def render_pdf(
-    template: str,
-    target: str | Path | BinaryIO | None = None,
-    allow_missing: bool = False,
-    **context,
+    template: str, target: str | Path | BinaryIO | None = None, **context
 ) -> bytes | None:
     """Render templates/pdf/<template> with `context` to a PDF."""
-    html = render_template(f"pdf/{template}", **context)
-    return write_pdf(html, target, allow_missing=allow_missing)
+    return write_pdf(render_template(f"pdf/{template}", **context), target)
 
 
 def _font_faces() -> str:

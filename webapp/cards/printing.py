@@ -182,15 +182,24 @@ def faces_for(card_ids: list[int]) -> list[CardFace]:
     return faces
 
 
+def _ready(face: CardFace) -> CardFace:
+    """The face as it prints: its QR code drawn, a character without a glyph marked 〓 (the
+    print pages name it: face_problems, print_problems)."""
+    return replace(
+        face,
+        qr=pdf.qr_png_data_uri(face.verify_url),
+        name=pdf.printable(face.name),
+        position=pdf.printable(face.position),
+        grid_path=pdf.printable(face.grid_path),
+    )
+
+
 def render_card(face: CardFace) -> bytes:
     """One card on one page of 85.6 × 54 mm."""
-    face = replace(face, qr=pdf.qr_png_data_uri(face.verify_url))
+    face = _ready(face)
     chrome = chrome_path(face.issuer).as_uri()
-    # A character without a glyph is named on the card's page (face_problems): print the rest.
     with force_locale("zh"):
-        return pdf.render_pdf(
-            "card.html", cards=[face], chrome=chrome, title=face.name, allow_missing=True
-        )
+        return pdf.render_pdf("card.html", cards=[face], chrome=chrome, title=face.name)
 
 
 def render_sheets(
@@ -203,7 +212,7 @@ def render_sheets(
 
     Laid out PROGRESS_STEP cards at a time: `laid_out(n)` hears how many are laid out so far.
     """
-    faces = [replace(f, qr=pdf.qr_png_data_uri(f.verify_url)) for f in faces]
+    faces = [_ready(f) for f in faces]
     chrome = chrome_path(faces[0].issuer).as_uri()  # one issuer, the zone, for every face
     steps = [faces[i : i + PROGRESS_STEP] for i in range(0, len(faces), PROGRESS_STEP)]
     with force_locale("zh"):
@@ -218,6 +227,5 @@ def render_sheets(
             if laid_out is not None:
                 laid_out(min(number * PROGRESS_STEP, len(faces)))
 
-        # Missing glyphs are named on the batch page (unprintable_in): print the rest.
-        pdf.write_pdf_in_steps(htmls, target, step_done, allow_missing=True)
+        pdf.write_pdf_in_steps(htmls, target, step_done)
     return len(faces)
