@@ -139,8 +139,10 @@ def _render(
     laid_out: dict[int, int] = {}  # cards laid out so far in each part still rendering
     written: dict[int, Path] = {}
     in_flight: dict[Future, tuple[int, int, Path]] = {}
+    reported = -1
 
     def report() -> None:
+        nonlocal reported
         while told is not None:
             try:
                 index, count = told.get_nowait()
@@ -149,7 +151,10 @@ def _render(
             if not any(index == i for i, _w, _p in in_flight.values()):
                 continue  # a late word from a part already collected
             laid_out[index] = count
-        progress(finished + sum(laid_out.values()))
+        done = finished + sum(laid_out.values())
+        if done != reported:  # a write only when the bar moves
+            progress(done)
+            reported = done
 
     def step(index: int) -> Callable[[int], None]:
         def heard(count: int) -> None:
