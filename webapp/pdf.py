@@ -148,8 +148,8 @@ def unprintable(fields: dict[str, str | None]) -> list[str]:
         if missing := missing_glyphs(text):
             messages.append(
                 _(
-                    "%(field)s “%(text)s”: %(chars)s has no glyph in the print font and would"
-                    " print as an empty box.",
+                    "%(field)s “%(text)s”: %(chars)s has no glyph in the print font and will"
+                    " not print (a card shows 〓 in its place).",
                     field=label,
                     text=text,
                     chars=describe_chars(missing),
