@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, exports, imports, pages, reports
+from . import actions, cards, exports, imports, lighthouse, offline, pages, posters, reports
 from .common import app_for, emit, flask, reset_database
 
 
@@ -20,9 +20,12 @@ def main() -> None:
 
     app = app_for(args.database)
     pages.run(app)
+    offline.run(app)  # the service worker's size, no data needed
+    lighthouse.run(app, args.database)  # the worker's phone pages under gunicorn, in Chromium
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
     cards.run(app)  # every worker's card as one job, in a process of its own
+    posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.
     imports.run(app, args.database)
     exports.run(app)  # every resident of the zone to XLSX, as one job in a process of its own

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages Gridwork needs when they are missing (and we can: root + apt).
 #   runtime: WeasyPrint's HarfBuzz subsetter (without it PDFs silently take 5x longer)
-#   test:    runtime + Chromium for browser tests, a CJK font for screenshots, poppler for PDFs
+#   test:    runtime + Chromium for browser tests, a CJK font for screenshots, poppler for PDFs,
+#            zbar to decode the QR codes printed on cards and posters
 # Another apt or dpkg run (unattended upgrades on a fresh machine) is waited for, up to
 # LOCK_WAIT seconds, instead of failing on its locks.
 set -euo pipefail
 want=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 if [ "${1:-runtime}" = test ]; then
-  want+=(chromium fonts-wqy-microhei poppler-utils)
+  want+=(chromium fonts-wqy-microhei poppler-utils zbar-tools)
 fi
 LOCK_WAIT=300
 

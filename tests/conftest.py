@@ -11,16 +11,18 @@ import pytest
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.clock import today
+from webapp.clock import day_start, today
 from webapp.extensions import db, limiter
 from webapp.models import (
     Card,
+    Case,
     Errand,
     Grid,
     Household,
     IdNumberCheck,
     Import,
     Job,
+    Notice,
     Observation,
     Resident,
     Worker,
@@ -58,6 +60,8 @@ def make_app(db_url: str, **overrides):
         # The limiter stays on (Flask-Limiter binds to one app); tests that check it lower these.
         "RATELIMIT_LOGIN": "1000 per minute",
         "RATELIMIT_LOGIN_ACCOUNT": "1000 per minute",
+        "RATELIMIT_REQUEST_ADDRESS": "1000 per minute",
+        "RATELIMIT_REQUEST_GRID": "1000 per minute",
         # One limiter serves every app of the run, and the counters' table is emptied between
         # tests anyway; tests/test_throttle.py tries the database's storage on its own.
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -139,6 +143,8 @@ class Tree:
     job_b: Job
     check_b: IdNumberCheck
     import_b: Import
+    notice_b: Notice
+    request_b: Case
 
 
 def add_grid(parent: Grid | None, level: int, name: str, code: str, kind: str | None = None):
@@ -213,7 +219,20 @@ def tree(app) -> Tree:
         import_b = Import(
             kind="households", file_name="b.xlsx", stored_path="", created_by_id=worker_b.id
         )
-        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b])
+        # A notice posted to B's micro-grid.
+        notice_b = Notice(
+            grid_id=micro_b.id,
+            title="停水通知",
+            text="明天上午停水。",
+            expires_at=day_start(today() + timedelta(days=7)),
+            created_by_id=worker_b.id,
+        )
+        db.session.add_all([observation_b, errand_b, card_b, job_b, check_b, import_b, notice_b])
+        # A resident's request sent to B's micro-grid.
+        from webapp.clock import now
+        from webapp.requests.rules import submit
+
+        request_b = submit(micro_b, "need", "楼道灯坏了", now(), phone="13700001111").case
         objects = Tree(
             root,
             township,
@@ -236,6 +255,8 @@ def tree(app) -> Tree:
             job_b,
             check_b,
             import_b,
+            notice_b,
+            request_b,
         )
         db.session.commit()
         # Tests read ids, names and paths after this session is gone: load them now.

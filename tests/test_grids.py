@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Grid
+from webapp.models import Grid, Household
 
 
 def test_browser_shows_children_with_counts(tree, login_as):
@@ -18,7 +18,7 @@ def test_micro_grid_lists_its_households(tree, login_as):
     """A worker opens their stairwell and sees its households with colour and last visit."""
     client = login_as(tree.worker_a)
     page = client.get(f"/grids/{tree.micro_a.id}").get_data(as_text=True)
-    assert "1幢1单元101室" in page
+    assert "101室" in page and f"/households/{tree.household_a.id}" in page
     assert "9幢2单元202室" not in page
     assert "s-green" in page
 
@@ -129,3 +129,58 @@ def test_worker_cannot_edit_the_tree(tree, login_as):
     """Building the tree is for admins: a supervisor gets 403."""
     client = login_as(tree.supervisor_a)
     assert client.get(f"/grids/{tree.grid_a.id}/edit").status_code == 403
+
+
+def field_of(body: str, name: str) -> str:
+    """The form field block (label, input, errors) of the input named `name`."""
+    start = body.rindex('<div class="field', 0, body.index(f'name="{name}"'))
+    return body[start : body.index("</div>", start)]
+
+
+def test_a_wrong_code_and_a_missing_kind_are_said_at_once_each_under_its_field(tree, login_as):
+    """An admin adds a micro-grid with a bad code and no kind: both errors come back on the
+    first try, the kind's under 微网格类型 with that field outlined, the code's under 编码."""
+    client = login_as(tree.admin)
+    response = client.post(f"/grids/{tree.grid_a.id}/new", data={"name": "3幢", "code": "3 幢"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    kind, code = field_of(body, "kind"), field_of(body, "code")
+    assert "invalid" in kind and "请选择微网格类型" in kind
+    assert "invalid" in code and "请选择微网格类型" not in code
+
+
+def test_a_child_of_a_micro_grid_is_refused_above_the_form_not_under_the_code(tree, login_as):
+    """Adding a node under a micro-grid is refused with a message above the form; the code
+    field, which was right, is not outlined."""
+    client = login_as(tree.admin)
+    response = client.post(f"/grids/{tree.micro_a.id}/new", data={"name": "x", "code": "X2"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "invalid" not in field_of(body, "code")
+    assert 'class="flash error" role="alert">微网格是最底层' in body
+
+
+def test_rows_say_the_address_below_the_pages_own_node(tree, login_as, app):
+    """A household at "江南街道 湖海塘社区 1幢1单元301室": its stairwell's worker reads "301室"
+    on the micro-grid page, on today's list and in the search; the supervisor of 第一网格
+    reads "1幢1单元301室" in the search; the names above are not repeated on every row."""
+    with app.app_context():
+        household = Household(
+            grid_id=tree.micro_a.id, address="江南街道 湖海塘社区 1幢1单元301室", member_count=2
+        )
+        db.session.add(household)
+        db.session.commit()
+        row = f'id="h{household.id}"'
+    client = login_as(tree.worker_a)
+    for url in (f"/grids/{tree.micro_a.id}", "/today/", "/search/?q=301"):
+        body = client.get(url).get_data(as_text=True)
+        assert '<span class="name">301室</span>' in body, url
+        assert "江南街道 湖海塘社区" not in body, url
+    answer = client.post(
+        f"/visits/new/{household.id}",
+        data={"key": "k-301-visit", "method": "door", "page": "row"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert row in answer and '<span class="name">301室</span>' in answer
+    body = login_as(tree.supervisor_a).get("/search/?q=301").get_data(as_text=True)
+    assert '<span class="name">1幢1单元301室</span>' in body

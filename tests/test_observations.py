@@ -320,3 +320,32 @@ def test_an_alert_means_the_same_in_python_and_in_sql(app, tree, at):
         in_sql = set(db.session.scalars(select(FollowUp.id).where(FollowUp.is_alert)))
         assert in_sql == {f.id for f in rows if f.is_alert}
         assert len(in_sql) == 3
+
+
+def test_a_375_follow_up_shows_a_warning_not_a_green_tick(tree, login_as, app, at):
+    """37.5 °C is at or above the fever threshold (FEVER_TEMPERATURE, 37.3): the slot on the
+    observation's page shows ⚠ 发热 in red, not a green ✓; 36.6 °C shows the ✓."""
+    assert app.config["FEVER_TEMPERATURE"] <= 37.5
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    obs = observation_id(app)
+    body = follow_up(client, obs, temperature="37.5", slot="am").get_data(as_text=True)
+    assert "37.5°C ⚠ 发热" in body and "37.5°C ✓" not in body
+    assert 'class="slot alert"' in body and 'class="slot done"' not in body
+    at(15)
+    follow_up(client, obs, temperature="36.6", slot="pm", key="key-fu-pm-02")
+    page = client.get(f"/observations/{obs}").get_data(as_text=True)
+    assert "36.6°C ✓" in page and "37.5°C ⚠ 发热" in page
+
+
+def test_the_fever_alert_row_shows_the_address(tree, login_as, app, at):
+    """The supervisor's fever alert names the resident and where they live."""
+    at(10)
+    client = login_as(tree.worker_a)
+    start(client, tree.resident_a.id)
+    follow_up(client, observation_id(app), temperature="38.0")
+    page = login_as(tree.supervisor_a).get("/today/").get_data(as_text=True)
+    first = page.index('<li class="alert">')
+    alert = page[first : page.index("</li>", first)]
+    assert "张三" in alert and "1幢1单元101室" in alert and "38.0" in alert

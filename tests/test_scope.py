@@ -6,9 +6,25 @@ from __future__ import annotations
 import pytest
 
 from webapp import create_app
+from webapp.extensions import db
+from webapp.models import Visit
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
-PUBLIC = {"auth.login", "main.set_language", "main.healthz", "static", "cards.verify"}
+PUBLIC = {
+    "auth.login",
+    "main.set_language",
+    "main.healthz",
+    "static",
+    "cards.verify",
+    # The service worker's script: no data in it, and the sign-in page registers it.
+    "offline.service_worker",
+    # A micro-grid's public request page and a request's tracking page (printed contracts).
+    "requests.form",
+    "requests.find",
+    "requests.track",
+    "requests.message",
+    "requests.rate",
+}
 # Routes only an administrator may use.
 ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
 # Routes for admins and supervisors; a field worker gets 403.
@@ -45,6 +61,19 @@ MANAGER_ONLY = {
     "imports.show",
     "imports.confirm",
     "imports.template",
+    # Duplicates: the list of pairs in the subtree, merging and "not duplicates"; deciding on
+    # a flagged visit (both records of a pair, and the visit, must be in the subtree).
+    "duplicates.index",
+    "duplicates.merge_residents",
+    "duplicates.dismiss_residents",
+    "duplicates.merge_households",
+    "duplicates.dismiss_households",
+    "duplicates.resolve_visit",
+    # A supervisor's work on requests: dispatch (派单), urge (督办), merge, the list as a file.
+    "requests.dispatch",
+    "requests.urge",
+    "requests.merge",
+    "requests.export",
 }
 
 
@@ -67,6 +96,10 @@ FIELD_WORK = {
     "observations.extend",
     "observations.release",
     "errands.done",
+    "errands.undo",
+    "visits.undo",
+    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
+    "offline.token",
     # Reports hold counts only (no personal data) for a node of the worker's own subtree, and a
     # grid leader who is not a supervisor reports their grid's figures too.
     "reports.index",
@@ -86,6 +119,30 @@ FIELD_WORK = {
     "account.show",
     "account.password",
     "account.sign_out_everywhere",
+    # Notices: the node must be in scope; who may post there (supervisors, micro-grid and grid
+    # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
+    "notices.new",
+    "notices.withdraw",
+    # QR posters hold only what the public page shows (name, place, masked phone, the link).
+    "posters.pdf",
+    "posters.batch",
+    # Resident requests in one's subtree: the list, one request and the work on it, requests
+    # entered for a resident, and one's own consent to show one's phone on the public page. The
+    # requester's phone is revealed to the holder and supervisors only (a 403 for the others).
+    "requests.index",
+    "requests.show",
+    "requests.photo",
+    "requests.reveal",
+    "requests.accept",
+    "requests.progress",
+    "requests.resolve",
+    "requests.return_up",
+    "requests.mediation",
+    "requests.link",
+    "requests.raise_colour",
+    "requests.new_for_grid",
+    "requests.new_for_household",
+    "requests.phone_consent",
 }
 
 
@@ -115,7 +172,14 @@ def url_for_other_grid(rule, tree) -> str:
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
         "import_id": tree.import_b.id,
+        # Made by the fixture below for this module's tests; elsewhere (the CSRF and header
+        # tests) an id of no visit, which answers 404 all the same.
+        "visit_id": getattr(tree, "visit_b_id", 2**31 - 1),
+        "notice_id": tree.notice_b.id,
         "code": "en",
+        "grid_code": tree.micro_b.code,
+        "tracking_code": tree.request_b.code,
+        "case_id": tree.request_b.id,
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -125,6 +189,27 @@ def url_for_other_grid(rule, tree) -> str:
             f"<{name}>", str(objects_in_b[name])
         )
     return url
+
+
+@pytest.fixture(autouse=True)
+def _flagged_visit_of_b(request):
+    """A visit of B flagged as a possible duplicate, for the route that decides on one (kept
+    out of the shared tree: other tests count the tree's visits)."""
+    if "tree" not in request.fixturenames:
+        return
+    app, tree = request.getfixturevalue("app"), request.getfixturevalue("tree")
+    with app.app_context():
+        visit = Visit(
+            household_id=tree.household_b.id,
+            worker_id=tree.worker_b.id,
+            grid_id=tree.micro_b.id,
+            method="door",
+            possible_duplicate=True,
+            client_key="visit-of-grid-b",
+        )
+        db.session.add(visit)
+        db.session.commit()
+        tree.visit_b_id = visit.id
 
 
 def _call(client, method: str, url: str):

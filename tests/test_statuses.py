@@ -55,7 +55,7 @@ def test_marking_from_the_list_swaps_the_row_only(tree, login_as):
     body = response.get_data(as_text=True)
     assert 'class="dot s-orange"' in body
     # The counters already count the household as orange.
-    assert '<b class="s-orange" title="橙">1</b>' in body
+    assert '<b class="s-orange">橙 1</b>' in body
 
 
 def test_reason_is_required(tree, login_as, app):
@@ -96,7 +96,9 @@ def test_two_workers_at_once_get_a_conflict(tree, login_as, app):
     conflict = mark(second, tree.household_a.id, "yellow", key="key-second-001")
     body = conflict.get_data(as_text=True)
     assert conflict.status_code == 409
-    assert "刚才有人修改了该户" in body and "橙" in body
+    # Who changed it, when and why, and the history redrawn with that change in it.
+    assert f"{tree.worker_a.name} 于" in body and "修改了这户" in body and "橙" in body
+    assert 'id="timeline"' in body and "hx-swap-oob" in body
     assert history(app) == [("green", "orange", tree.worker_a.id)]
     new_version = body.split('id="version" value="')[1].split('"')[0]
     again = mark(second, tree.household_a.id, "yellow", key="key-second-002", version=new_version)

@@ -183,3 +183,26 @@ def test_visit_stays_with_the_old_grid_after_a_move(tree, login_as, app):
     )
     with app.app_context():
         assert db.session.scalar(select(Visit.grid_id)) == tree.micro_a.id
+
+
+def test_the_row_button_says_what_it_does(tree, login_as):
+    """A worker opens their micro-grid: each row's button reads 记走访 ("Log visit" in English),
+    an action, not the state 已走访."""
+    client = login_as(tree.worker_a)
+    body = client.get(f"/grids/{tree.micro_a.id}").get_data(as_text=True)
+    assert ">记走访</button>" in body and ">已走访</button>" not in body
+    client.get("/lang/en")
+    body = client.get(f"/grids/{tree.micro_a.id}").get_data(as_text=True)
+    assert ">Log visit</button>" in body and ">Visited</button>" not in body
+
+
+def test_the_details_fold_is_saved_by_the_method_buttons_below_it(tree, login_as):
+    """On the household page the method buttons stand under the details' fold, labelled 记走访,
+    and the form's first button is a disabled one: Enter in a detail field presses no method."""
+    client = login_as(tree.worker_a)
+    body = client.get(f"/households/{tree.household_a.id}").get_data(as_text=True)
+    form = body[body.index('class="visit"') : body.index("</form>", body.index('class="visit"'))]
+    first_button = form[form.index("<button") : form.index(">", form.index("<button"))]
+    assert "disabled" in first_button and 'name="method"' not in first_button
+    assert form.index('name="note"') < form.index('value="phone"')
+    assert "记走访" in form

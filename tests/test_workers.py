@@ -165,3 +165,43 @@ def test_deactivating_a_worker_revokes_their_cards_for_good(tree, login_as, app)
         card = db.session.get(Card, card_id)
         assert card.revoke_reason == "worker_deactivated"
         assert card.revoked_by_id == tree.supervisor_a.id
+
+
+def test_the_worker_search_box_opens_empty_in_both_languages(tree, login_as):
+    """A supervisor opens the worker list in Chinese and English: the search box is empty,
+    not pre-filled with the word "None", and searching finds the workers."""
+    client = login_as(tree.supervisor_a)
+    for language in ("zh", "en"):
+        client.get(f"/lang/{language}")
+        body = client.get("/workers/").get_data(as_text=True)
+        assert 'name="q" value=""' in body and "None" not in body
+        assert "赵网格" in body
+
+
+def test_the_worker_list_names_each_area_by_its_path_below_the_viewer(tree, login_as, app):
+    """Two communities each have a 3幢: the admin's list names them by their paths (湖海塘社区
+    and 龙腾社区 apart), the supervisor of 第一网格 reads "3幢" alone, and a worker's own page
+    names their area the same way."""
+    from .conftest import add_grid, add_worker
+
+    with app.app_context():
+        community = db.session.get(Grid, tree.community.id)
+        grid_a = db.session.get(Grid, tree.grid_a.id)
+        other = add_grid(community.parent, 2, "龙腾社区", "C2")
+        other_grid = add_grid(other, 3, "一网格", "G2")
+        add_worker("周网格", "13700000011", "worker", add_grid(grid_a, 4, "3幢", "M31", "building"))
+        add_worker(
+            "吴网格", "13700000012", "worker", add_grid(other_grid, 4, "3幢", "M32", "building")
+        )
+        db.session.commit()
+    body = login_as(tree.admin).get("/workers/").get_data(as_text=True)
+    assert "江南街道 / 湖海塘社区 / 第一网格 / 3幢" in body
+    assert "江南街道 / 龙腾社区 / 一网格 / 3幢" in body
+    client = login_as(tree.supervisor_a)
+    body = client.get("/workers/").get_data(as_text=True)
+    assert " · 3幢 · " in body and " · 1幢1单元 · " in body and "龙腾社区" not in body
+    with app.app_context():
+        zhou = db.session.scalar(select(Worker).where(Worker.phone == "13700000011"))
+    assert ">3幢</a>" in client.get(f"/workers/{zhou.id}").get_data(as_text=True)
+    body = login_as(tree.admin).get(f"/workers/{zhou.id}").get_data(as_text=True)
+    assert ">江南街道 / 湖海塘社区 / 第一网格 / 3幢</a>" in body

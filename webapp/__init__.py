@@ -15,8 +15,10 @@ from . import (
     cards,
     catalogs,
     cli,
+    compression,
     converters,
     database,
+    duplicates,
     errands,
     errors,
     exports,
@@ -26,9 +28,13 @@ from . import (
     imports,
     limits_storage,  # noqa: F401  (registers gridwork-db://, the limits' storage)
     main,
+    notices,
     observations,
+    offline,
+    posters,
     progress,
     reports,
+    requests,
     residents,
     search,
     statuses,
@@ -55,13 +61,18 @@ FEATURES = (
     statuses,
     observations,
     errands,
+    notices,
+    requests,
     search,
     progress,
     cards,
+    posters,
     reports,
     audit,
     imports,
     exports,
+    duplicates,
+    offline,
 )
 
 
@@ -87,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     catalogs.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    compression.init_app(app)  # first: it runs last, on the answer as it leaves
     assets.init_app(app)
     headers.init_app(app)
     templating.init_app(app)

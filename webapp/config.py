@@ -55,6 +55,24 @@ def _env_flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
 
 
+REQUEST_LIMIT_DEFAULTS = {
+    "epidemic": (2, 24),
+    "need": (24, 72),
+    "complaint": (24, 5 * 24),
+    "dispute": (24, 7 * 24),
+}
+
+
+def _request_limits(text: str) -> dict[str, tuple[float, float]]:
+    """The defaults, with "category=accept/resolve" pairs (hours) from `text` over them."""
+    limits = dict(REQUEST_LIMIT_DEFAULTS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        category, _, hours = part.partition("=")
+        accept, _, resolve = hours.partition("/")
+        limits[category.strip()] = (float(accept), float(resolve))
+    return limits
+
+
 class Config:
     """Settings for one app instance; create_app(config) can override any of them.
 
@@ -76,6 +94,9 @@ class Config:
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
         # rate limits the resident's address instead of the proxy's.
         self.PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+        # Pages, CSS and JavaScript leave the app gzipped (Brotli where the browser takes it):
+        # `make run` and a lone gunicorn have no proxy to do it. Off where the proxy compresses.
+        self.COMPRESS_RESPONSES = _env_flag("COMPRESS_RESPONSES", True)
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -103,6 +124,9 @@ class Config:
         self.REVEALS_PER_HOUR = _env_int("REVEALS_PER_HOUR", 30)
         self.REVEAL_BURST = _env_int("REVEAL_BURST", 20)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 3 * 365)
+
+        # A visit or an errand marked done by mistake: its author may undo it this long after.
+        self.UNDO_MINUTES = _env_int("UNDO_MINUTES", 5)
 
         self.WTF_CSRF_TIME_LIMIT = None  # a form opened in the morning still posts after lunch
         self.MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -136,6 +160,9 @@ class Config:
         self.CARD_VALID_DAYS = _env_int("CARD_VALID_DAYS", 365)
         self.CARD_PART_SIZE = _env_int("CARD_PART_SIZE", 200)
         self.CARD_HELPER_PROCESS = _env_flag("CARD_HELPER_PROCESS", True)
+        # QR posters: how many A4 posters go into one PDF of a subtree's batch (the rest as the
+        # cards: a helper process renders beside the job when there is more than one part).
+        self.POSTER_PART_SIZE = _env_int("POSTER_PART_SIZE", 100)
 
         # Imports of the office's spreadsheets: the largest file and the most data rows one
         # import takes (the zone's 500,000 residents fit in one file).
@@ -167,6 +194,18 @@ class Config:
         self.FEVER_RAISES_TO = "yellow"
         # A returnee registered by a worker starts light yellow.
         self.RETURNEE_STATUS = "light_yellow"
+
+        # Resident requests: per category, hours to accept and hours to resolve; past either,
+        # a request rises one level (micro-grid → grid → community → township → zone), and again
+        # after as long. REQUEST_LIMITS="epidemic=2/24,need=24/72" changes some of them.
+        self.REQUEST_LIMIT_HOURS = _request_limits(os.environ.get("REQUEST_LIMITS", ""))
+        # A resolved request nobody rated closes by itself after this many days.
+        self.REQUEST_AUTO_CLOSE_DAYS = _env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+        # The public form's limits: per address, and per micro-grid (a flood aimed at one).
+        self.RATELIMIT_REQUEST_ADDRESS = os.environ.get(
+            "RATELIMIT_REQUEST_ADDRESS", "5 per 10 minutes;20 per day"
+        )
+        self.RATELIMIT_REQUEST_GRID = os.environ.get("RATELIMIT_REQUEST_GRID", "60 per hour")
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -40,7 +40,17 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # (webapp/codes.py; today a card's QR code). Every other request skips the limiter, which would
 # otherwise work out the (empty) limits of each one: 6 % of the instructions of a visit write.
 # A view given a limit must be listed here.
-RATE_LIMITED_ENDPOINTS = frozenset({"auth.login", "cards.verify"})
+RATE_LIMITED_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "cards.verify",
+        "requests.form",
+        "requests.find",
+        "requests.track",
+        "requests.message",
+        "requests.rate",
+    }
+)
 
 
 @limiter.request_filter

@@ -54,6 +54,9 @@ class Can(Enum):
     # Export the households, residents, workers and field work of one's subtree to a file
     # (a field worker exports only their today lists, which FIELD_WORK allows).
     EXPORT = "export"
+    # Post notices to any node of one's subtree and withdraw them (a micro-grid or grid leader
+    # without this posts to their own area: webapp/notices/rules.may_post).
+    POST_NOTICES = "post_notices"
 
 
 _SUPERVISOR = frozenset(
@@ -68,6 +71,7 @@ _SUPERVISOR = frozenset(
         Can.READ_AUDIT,
         Can.IMPORT,
         Can.EXPORT,
+        Can.POST_NOTICES,
     }
 )
 

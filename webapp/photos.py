@@ -59,8 +59,9 @@ def read_limited(stream: IO[bytes], limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def to_card_jpeg(data: bytes) -> bytes:
-    """The photo as a 240 × 320 JPEG, upright and cropped to 3:4; PhotoError if it is unusable."""
+def open_checked(data: bytes, min_size: tuple[int, int] = (60, 80)) -> Image.Image:
+    """The upload as a loaded image, after the checks every photo passes (a real JPEG or PNG,
+    not too many pixels, at least `min_size`); PhotoError if it is unusable."""
     try:
         # Pillow itself refuses only beyond twice its own limit (179 megapixels) and merely
         # warns below that; the check on the header's size below refuses far earlier.
@@ -70,7 +71,7 @@ def to_card_jpeg(data: bytes) -> bytes:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise PhotoError(_too_many_pixels())
-        if width < 60 or height < 80:
+        if width < min_size[0] or height < min_size[1]:
             raise PhotoError(_l("The photo is too small to print (at least 60 × 80 pixels)."))
         if image.format == "JPEG":
             # Decode a large JPEG at 1/2, 1/4 or 1/8 scale straight away: faster and smaller.
@@ -82,8 +83,12 @@ def to_card_jpeg(data: bytes) -> bytes:
         raise PhotoError(_too_many_pixels()) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise PhotoError(_l("This file is not a readable JPEG or PNG image.")) from error
-    image = ImageOps.exif_transpose(image)
-    image = _flatten(image)
+    return _flatten(ImageOps.exif_transpose(image))
+
+
+def to_card_jpeg(data: bytes) -> bytes:
+    """The photo as a 240 × 320 JPEG, upright and cropped to 3:4; PhotoError if it is unusable."""
+    image = open_checked(data)
     # Faces sit in the upper part of a portrait: crop a tall photo from nearer the top.
     image = ImageOps.fit(image, SIZE, Image.Resampling.LANCZOS, centering=(0.5, 0.3))
     out = BytesIO()

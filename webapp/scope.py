@@ -15,11 +15,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from .extensions import db
 from .models import (
+    Case,
     Errand,
     Grid,
     Household,
     Observation,
     Resident,
+    Visit,
     Worker,
     in_subtree,
     subtree_bounds,
@@ -127,12 +129,38 @@ def get_resident_or_404(resident_id: int) -> Resident:
     return _found(resident, resident is not None and resident.active and resident.household.active)
 
 
+def find_household(household_id: int) -> Household | None:
+    """The household if it is in scope (active or not), else None."""
+    return db.session.scalar(
+        select(Household)
+        .join(Household.grid)
+        .where(Household.id == household_id, within(Grid.path))
+    )
+
+
+def get_visit_or_404(visit_id: int) -> Visit:
+    """A visit made in scope (by the micro-grid it was made in)."""
+    return _found(db.session.scalar(field_work(Visit).where(Visit.id == visit_id)))
+
+
 def get_observation_or_404(observation_id: int) -> Observation:
     return _found(_household_bound(Observation, observation_id))
 
 
 def get_errand_or_404(errand_id: int) -> Errand:
     return _found(_household_bound(Errand, errand_id))
+
+
+def cases(kind: str) -> Select:
+    """Cases of `kind` that belong to a node in scope (joined to that node as Grid)."""
+    return (
+        select(Case).join(Grid, Grid.id == Case.grid_id).where(within(Grid.path), Case.kind == kind)
+    )
+
+
+def get_case_or_404(case_id: int, kind: str) -> Case:
+    case = db.session.scalar(cases(kind).where(Case.id == case_id))
+    return _found(case)
 
 
 def get_worker_or_404(worker_id: int) -> Worker:

@@ -1,13 +1,18 @@
-/* Outbox: writes made without signal wait on the phone and are sent later, in order.
- * A data-outbox form (hx-target="#id", answering with a fragment) is saved to localStorage, then
- * sent; it leaves the queue once the server answered. A lost answer means a resend with the same
- * idempotency key, which the server answers as before (one record). Without JS, forms just post.
+/* Outbox: writes made without signal wait on the phone and are sent later, once each, in order.
+ * A data-outbox form is saved to localStorage, then sent; it leaves the queue once the server
+ * answered. A form with hx-target gets its fragment swapped there; a page form (no hx-target,
+ * the resident registration) goes on to where the server says, or shows its errors. A lost
+ * answer means a resend with the same idempotency key, which the server answers as before (one
+ * record). A refusal (403, 404, 409, 422) is listed with its reason until the worker closes it.
+ * Also registers the service worker (static/js/sw.js). Without JS, forms just post.
  */
 (() => {
   'use strict';
   const QUEUE = 'gridwork-outbox';
+  const REFUSED = 'gridwork-refused';
   const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
   const counter = document.getElementById('outbox-count');
+  const en = document.documentElement.lang === 'en';
   // Items belong to the worker who made them: on a shared phone, the next one must not send them.
   const me = (counter && counter.dataset.worker) || '';
   let busy = false;
@@ -23,27 +28,82 @@
     if (input) input.value = randomKey();
   };
 
-  // Read-modify-write each time, so a second tab cannot drop this one's items.
-  const load = () => {
-    try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; }
+  const read = (name) => {
+    try { return JSON.parse(localStorage.getItem(name)) || []; } catch (e) { return []; }
   };
+  // Read-modify-write each time, so a second tab cannot drop this one's items.
+  const load = () => read(QUEUE);
   const mine = () => load().filter((i) => me && i.worker === me);
   const save = (queue) => {
     localStorage.setItem(QUEUE, JSON.stringify(queue));
     showCount();
   };
 
-  const showCount = () => {
-    if (!counter) return;
-    const n = mine().length;
-    counter.textContent = document.documentElement.lang === 'en'
-      ? `${n} waiting to send` : `${n} 条待发送`;
-    counter.hidden = n === 0;
+  const find = (selector) => {
+    try { return selector && document.querySelector(selector); } catch (e) { return null; }
   };
 
-  const csrfToken = () => {
-    try { return JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'] || ''; }
-    catch (e) { return ''; }
+  // The count is a fixed badge (app.css), seen wherever the worker has scrolled; each waiting
+  // item's own row is marked until it is sent.
+  const showCount = () => {
+    if (!counter) return;
+    const items = mine();
+    counter.textContent = en ? `${items.length} waiting to send` : `${items.length} 条待发送`;
+    counter.hidden = items.length === 0;
+    document.querySelectorAll('.queued').forEach((el) => el.classList.remove('queued'));
+    items.forEach((i) => {
+      const row = find(i.row);
+      if (row) { row.classList.add('queued'); row.dataset.queued = en ? 'waiting' : '待发送'; }
+    });
+    showRefused();
+  };
+
+  // Refused items stay listed (also on the next page) until closed: nothing is dropped unseen.
+  const showRefused = () => {
+    let box = document.getElementById('outbox-refused');
+    const items = read(REFUSED).filter((i) => i.worker === me);
+    if (!items.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'outbox-refused';
+      box.setAttribute('role', 'alert');
+      document.body.appendChild(box);
+    }
+    box.replaceChildren();
+    const head = document.createElement('b');
+    head.textContent = en ? 'Not saved:' : '未保存：';
+    box.appendChild(head);
+    items.forEach((i) => {
+      const line = document.createElement('p');
+      line.textContent = `${i.what} — ${i.reason}`;
+      box.appendChild(line);
+    });
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = en ? 'Close' : '知道了';
+    close.onclick = () => {
+      localStorage.setItem(REFUSED, JSON.stringify(read(REFUSED).filter((i) => i.worker !== me)));
+      showRefused();
+    };
+    box.appendChild(close);
+  };
+
+  const refuse = (item, status, html) => {
+    const page = new DOMParser().parseFromString(html, 'text/html');
+    const said = Array.from(page.querySelectorAll('[role=alert], .error, main h1'), (el) =>
+      el.textContent.trim()).filter(Boolean);
+    const reason = said[0] || (en ? `refused (${status})` : `被拒绝（${status}）`);
+    const list = read(REFUSED);
+    list.push({ worker: me, what: item.what, reason, at: Date.now() });
+    localStorage.setItem(REFUSED, JSON.stringify(list.slice(-10)));
+  };
+
+  // What the worker would call the item: the row's name and the button's label.
+  const describe = (form, button) => {
+    const place = form.closest('li, section, main');
+    const name = place && place.querySelector('.name, h1');
+    const parts = [name && name.textContent, button && button.textContent];
+    return parts.map((p) => (p || '').replace(/\s+/g, ' ').trim()).filter(Boolean).join(' · ');
   };
 
   // A new intention gets a new key; the same content tapped twice keeps its key (one record).
@@ -54,6 +114,7 @@
 
   const onSubmit = (event) => {
     const form = event.target;
+    if (form.matches('form[data-signout]')) forget();
     if (!form.matches('form[data-outbox]') || !window.htmx || !me) return;
     const button = event.submitter;
     // Another button of the same form (电话 after 上门) is another intention too.
@@ -68,31 +129,40 @@
     // as an instant in UTC, so that a phone set to another time zone files it at the right hour.
     if (!data.has('visited_at')) data.set('visited_at', new Date().toISOString());
     const key = data.get('key');
+    const target = form.getAttribute('hx-target') || '';
+    const row = form.dataset.outboxRow || target;
     try {
       const queue = load();
       // A double tap while the first copy waits: one item is enough.
       if (!queue.some((i) => key && i.url === form.action && i.key === key)) {
         queue.push({
           id: randomKey(), worker: me, url: form.action, key, at: Date.now(),
-          body: new URLSearchParams(data).toString(),
-          target: form.getAttribute('hx-target') || '',
+          body: new URLSearchParams(data).toString(), target, row,
+          what: describe(form, button),
         });
         save(queue);
         sentFrom.set(queue[queue.length - 1].id, form);
       }
     } catch (e) {
-      return; // storage full or disabled: htmx posts it now instead
+      return; // storage full or disabled: the form posts now instead
     }
     event.preventDefault();
     event.stopPropagation(); // htmx listens on the form itself: it must not send a second copy
     flush();
   };
 
-  const send = async (item) => {
+  // A cached page's token may be from an older session: ask for the current one. Signed out
+  // (a redirect to the sign-in page) or no signal: null, and nothing is sent.
+  const freshToken = async () => {
+    const res = await fetch(counter.dataset.token, {
+      credentials: 'same-origin', redirect: 'manual', cache: 'no-store',
+    });
+    return res.status === 200 ? (await res.json()).token : null;
+  };
+
+  const send = async (item, token) => {
     const body = new URLSearchParams(item.body);
-    const token = csrfToken();
-    // This page's token is current; the saved one may be from an older session.
-    if (token && body.has('csrf_token')) body.set('csrf_token', token);
+    if (body.has('csrf_token')) body.set('csrf_token', token);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 15000);
     try {
@@ -110,17 +180,26 @@
         redirect: 'manual',
         signal: abort.signal,
       });
-      return { status: res.status, html: await res.text() };
+      return { status: res.status, html: await res.text(), go: res.headers.get('HX-Location') };
     } finally {
       clearTimeout(timer);
     }
   };
 
-  const swap = (item, html) => {
-    let target = null;
-    try { target = item.target && document.querySelector(item.target); } catch (e) { /* */ }
+  const swap = (item, answer) => {
+    const form = sentFrom.get(item.id);
+    const here = form && document.contains(form);
+    if (!item.target) {
+      // A page form still on screen: on to the next page, or its errors drawn in place.
+      if (!here) return;
+      if (answer.go) { location.assign(answer.go); return; }
+      const main = new DOMParser().parseFromString(answer.html, 'text/html').getElementById('main');
+      if (main) htmx.swap('#main', main.outerHTML, { swapStyle: 'outerHTML' });
+      return;
+    }
+    const target = find(item.target);
     // htmx.swap also applies hx-swap-oob parts (counters, timeline) and processes new markup.
-    if (target) htmx.swap(target, html, { swapStyle: 'outerHTML' });
+    if (target && answer.html) htmx.swap(target, answer.html, { swapStyle: 'outerHTML' });
   };
 
   // A saved change leaves an empty form (and closes the colour picker), so that what is on the
@@ -135,19 +214,20 @@
   };
 
   const flush = async () => {
-    if (busy) return;
+    if (busy || !mine().length) return;
     busy = true;
     try {
+      const token = await freshToken();
       let item;
-      while ((item = mine()[0])) {
-        const answer = await send(item); // rejects offline or on timeout: the item stays
+      while (token && (item = mine()[0])) {
+        const answer = await send(item, token); // rejects offline or on timeout: the item stays
         // Not answered (signed out, rate limit, server trouble): keep it, retry later.
         if (answer.status === 0 || answer.status === 429 || answer.status >= 500) break;
         save(load().filter((i) => i.id !== item.id));
-        // Other 4xx (403, 404) are final refusals; like htmx, don't swap their error page.
-        if (answer.status < 300 || answer.status === 409 || answer.status === 422) {
-          swap(item, answer.html);
-        }
+        // 409 and 422 answer with the row and its reason, drawn where it stands; every refusal
+        // is also listed, for the rows that are not on this page.
+        if (answer.status < 300 || answer.status === 409 || answer.status === 422) swap(item, answer);
+        if (answer.status >= 400) refuse(item, answer.status, answer.html);
         done(item, answer.status);
       }
     } catch (e) {
@@ -158,6 +238,14 @@
     }
   };
 
+  // Signing out: the pages this worker saw leave the phone (the sign-in page says so too).
+  const forget = () => {
+    if (window.caches) caches.delete('gw-pages');
+  };
+
+  // Keys are per page view: a page opened again from the phone's copy must not reuse the keys
+  // of the visit logged on it the last time.
+  document.querySelectorAll('form[data-outbox]').forEach(renewKey);
   document.addEventListener('submit', onSubmit, true); // capture: runs before htmx's listener
   document.addEventListener('input', onEdit);
   document.addEventListener('change', onEdit);
@@ -166,4 +254,7 @@
   setInterval(flush, 20000);
   showCount();
   flush();
+  if (counter && counter.dataset.sw && navigator.serviceWorker) {
+    navigator.serviceWorker.register(counter.dataset.sw).catch(() => {});
+  }
 })();

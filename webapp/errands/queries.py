@@ -29,6 +29,18 @@ def open_errands(limit: int = 30) -> list[Errand]:
     return list(db.session.scalars(stmt.limit(limit)))
 
 
+def open_count() -> int:
+    """How many errands in scope are still open (the count beside the today list's errands)."""
+    stmt = (
+        select(func.count())
+        .select_from(Errand)
+        .join(Errand.household)
+        .join(Household.grid)
+        .where(scope.within(Grid.path), Errand.done_at.is_(None))
+    )
+    return db.session.scalar(stmt)
+
+
 def open_per_child(node: Grid) -> dict[str, int]:
     """Open errands under `node` per child, by the household's micro-grid of today."""
     key = child_key(node)

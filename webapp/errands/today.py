@@ -6,11 +6,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from ..today.sections import AREA_COLUMNS, SECTIONS, AreaColumn, Moment, Section
-from .queries import open_errands, open_per_child
+from .queries import open_count, open_errands, open_per_child
 
 
 def errands(moment: Moment) -> dict:
-    return {"errands": open_errands()}
+    return {"errands": open_errands(), "total": open_count()}
 
 
 def register(app: Flask) -> None:

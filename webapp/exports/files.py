@@ -116,21 +116,40 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
+def write_sheet(
+    columns: tuple[Column, ...], word: str, fmt: str, full: bool, rows: Iterable, out: BinaryIO
+) -> None:
+    """Rows of values (in `columns`' order) as a file, for a feature's own list (a list of
+    resident requests): the same cells, masks and formats as every export."""
+    if fmt == "csv":
+        _csv_file(columns, full, rows, out)
+    else:
+        _xlsx_file(columns, word, full, rows, out)
+
+
 def _write_csv(export: Export, rows: Iterable[Row], out: BinaryIO) -> None:
-    columns = export.of.sheet.columns
+    _csv_file(export.of.sheet.columns, export.full, rows, out)
+
+
+def _csv_file(columns: tuple[Column, ...], full: bool, rows: Iterable, out: BinaryIO) -> None:
     # UTF-8 with a byte order mark: without it Excel reads the file as GBK and shows mojibake.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow([column.zh for column in columns])
-    writer.writerows(_cells(rows, columns, export.full, _csv_text))
+    writer.writerows(_cells(rows, columns, full, _csv_text))
     text.flush()
     text.detach()  # the caller closes `out`
 
 
 def _write_xlsx(export: Export, rows: Iterable[Row], out: BinaryIO) -> None:
-    columns = export.of.sheet.columns
+    _xlsx_file(export.of.sheet.columns, export.of.word, export.full, rows, out)
+
+
+def _xlsx_file(
+    columns: tuple[Column, ...], word: str, full: bool, rows: Iterable, out: BinaryIO
+) -> None:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(export.of.word)
+    sheet = workbook.create_sheet(word)
     sheet.freeze_panes = "A2"  # the headers stay in view while scrolling
     for index, column in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column.key, 12)
@@ -146,7 +165,7 @@ def _write_xlsx(export: Export, rows: Iterable[Row], out: BinaryIO) -> None:
             return _styled(sheet, value, data_type="s", number_format="@")
         return value or None  # an empty cell is left out of the sheet
 
-    for row in _cells(rows, columns, export.full, text):
+    for row in _cells(rows, columns, full, text):
         sheet.append(row)
     workbook.save(out)
 

@@ -27,7 +27,8 @@ def code_taken(code: str, except_id: int | None = None) -> bool:
 def add_child(parent: Grid, name: str, code: str, kind: str | None) -> Grid:
     """Create a node one level below `parent` (flushed, path set; the caller commits)."""
     if parent.level >= MICRO_LEVEL:
-        raise RuleError(_("A micro-grid is the lowest level; it has no children."), field="code")
+        # About the parent, not about any field of the form: said above it.
+        raise RuleError(_("A micro-grid is the lowest level; it has no children."))
     if code_taken(code):
         raise RuleError(_("The code %(code)s is already used.", code=code), field="code")
     level = parent.level + 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.validators import InputRequired
 
-from .. import activation, scope
+from .. import activation, places, scope
 from ..htmx import render
 from ..models import MICRO_LEVEL, Grid
 from ..pdf import warn_unprintable
@@ -32,6 +33,7 @@ def show(grid_id: int):
     grid = scope.get_grid_or_404(grid_id)
     context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
     if grid.is_micro:
+        places.set_page_node(grid)  # its rows' addresses are said below the micro-grid
         return render(
             "grids/show.html",
             "grids/_households.html",
@@ -43,9 +45,17 @@ def show(grid_id: int):
     return render("grids/show.html", "grids/_children.html", rows=rows, totals=totals, **context)
 
 
+def _fit_to_level(form: GridForm, level: int) -> None:
+    """Only a micro-grid has a kind, and it must have one: the form checks it with the other
+    fields, so that a missing kind is said under the kind at the same time as a wrong code is
+    said under the code (the rules still refuse a micro-grid without a kind)."""
+    if level != MICRO_LEVEL:
+        del form.kind
+    else:
+        form.kind.validators = [InputRequired(_("Choose the kind of micro-grid."))]
+
+
 def _form_page(form: GridForm, grid: Grid | None, parent: Grid, status: int = 200):
-    if (grid.level if grid else parent.level + 1) != MICRO_LEVEL:
-        del form.kind  # only a micro-grid has a kind
     return render("grids/form.html", form=form, grid=grid, parent=parent, status=status)
 
 
@@ -56,8 +66,9 @@ def new(grid_id: int):
     parent = scope.get_grid_or_404(grid_id)
     form = GridForm()
     del form.parent_code
+    _fit_to_level(form, parent.level + 1)
     if form.validate_on_submit():
-        kind = form.kind.data or None
+        kind = (form.kind.data or None) if form.kind else None
         node = save(form, lambda: rules.add_child(parent, form.name.data, form.code.data, kind))
         if node is not REFUSED:
             warn_unprintable({form.name.label.text: node.name})
@@ -73,6 +84,7 @@ def edit(grid_id: int):
     """Rename a node, change its code or kind, or move it under another parent."""
     grid = scope.get_grid_or_404(grid_id)
     form = GridForm(obj=grid)
+    _fit_to_level(form, grid.level)
     if grid.level == 0:
         del form.parent_code
     elif not form.is_submitted():
@@ -86,7 +98,8 @@ def edit(grid_id: int):
 
 
 def _apply_edit(grid: Grid, form: GridForm) -> None:
-    rules.rename(grid, form.name.data, form.code.data, form.kind.data or None)
+    kind = (form.kind.data or None) if form.kind else None
+    rules.rename(grid, form.name.data, form.code.data, kind)
     new_code = form.parent_code.data if form.parent_code else None
     if new_code and grid.parent is not None and new_code != grid.parent.code:
         new_parent = scope.grid_by_code(new_code)

@@ -19,11 +19,14 @@ from flask import make_response, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..clock import now
 from ..grids.queries import MicroSummary, counters_in_transaction, micro_summary
 from ..htmx import is_partial
 from ..models import Household, StatusChange, Visit
+from ..places import set_page_node
+from ..visits.queries import due_count
 from .page import household_page
-from .queries import entry_for
+from .queries import entry_for, timeline
 
 
 class Page(Enum):
@@ -56,11 +59,15 @@ def answer(
     errors: list[str] | None = None,
     made: Visit | StatusChange | None = None,
     counters: MicroSummary | None = None,
+    removed: str | None = None,
+    history: bool = False,
 ) -> Response:
     """Answer a write on `household` made from `page`.
 
     `made`: the visit or colour change the write recorded (its history line goes to the
-    household page); `counters`: from counters_before_commit, else read here for a row.
+    household page; a visit's row offers its undo); `counters`: from counters_before_commit,
+    else read here for a row; `removed`: the id of a history line to take away (an undone
+    visit); `history`: redraw the whole history (after a conflict, to show what changed).
     """
     errors = errors or []
     if not is_partial():
@@ -77,11 +84,16 @@ def answer(
             message=message,
             errors=errors,
             new_entry=entry_for(made, current_user.name) if made is not None else None,
+            removed=removed,
+            timeline=timeline(household) if history else None,
             oob=True,
         )
     else:
-        if page is Page.ROW and counters is None:
-            counters = micro_summary(household.grid_id)
+        if page is Page.ROW:
+            # The row stands on its micro-grid's page: its address is said below that node.
+            set_page_node(household.grid)
+            if counters is None:
+                counters = micro_summary(household.grid_id)
         body = render_template(
             "grids/_row.html",
             household=household,
@@ -89,6 +101,9 @@ def answer(
             message=message,
             errors=errors,
             summary=counters,
+            made=made if isinstance(made, Visit) else None,
+            # Today's list counts the households still due: a visit takes one off.
+            due_total=due_count(now()) if page is Page.TODAY else None,
             oob=True,
         )
     response = make_response(body, status)

@@ -6,7 +6,7 @@ from .. import scope
 from ..models import Household
 from ..statuses.forms import StatusForm
 from ..visits.forms import VisitForm
-from .queries import current_observations, timeline
+from .queries import current_observations, merged_into, timeline
 
 
 def household_page(household: Household, revealed_id: int | None = None) -> dict:
@@ -17,6 +17,7 @@ def household_page(household: Household, revealed_id: int | None = None) -> dict
         "crumbs": [*scope.ancestors_in_scope(household.grid), household.grid],
         "revealed_id": revealed_id,
         "timeline": timeline(household),
+        "merged_into": None if household.active else merged_into(household),
         "observations": current_observations(household),
         # Drawn from their classes, so that the page's inputs carry the validators' limits.
         "visit_form": VisitForm(formdata=None),

@@ -13,7 +13,9 @@ from ..models import (
     VISIT_METHODS,
     Household,
     HouseholdMove,
+    Merge,
     Observation,
+    Resident,
     ResidentMove,
     StatusChange,
     Visit,
@@ -60,7 +62,25 @@ def timeline(household: Household, limit: int = 20) -> list[dict]:
         .order_by(ResidentMove.moved_at.desc())
         .limit(limit)
     ).all()
-    entries = [{"at": v.visited_at, "text": visit_text(v, v.worker.name)} for v in visits]
+    merges = db.session.scalars(
+        select(Merge)
+        .where(
+            or_(
+                (Merge.kind == "household") & (Merge.kept_id == household.id),
+                (Merge.kind == "resident")
+                & Merge.kept_id.in_(
+                    select(Resident.id).where(Resident.household_id == household.id)
+                ),
+            )
+        )
+        .options(selectinload(Merge.merged_by))
+        .order_by(Merge.merged_at.desc())
+        .limit(limit)
+    ).all()
+    entries = [
+        {"at": v.visited_at, "text": visit_text(v, v.worker.name), "visit": v} for v in visits
+    ]
+    entries += [{"at": m.merged_at, "text": merge_text(m)} for m in merges]
     entries += [{"at": c.changed_at, "text": change_text(c)} for c in changes]
     entries += [{"at": m.moved_at, "text": move_text(m)} for m in moves]
     entries += [{"at": m.moved_at, "text": member_move_text(m, household)} for m in members]
@@ -81,7 +101,7 @@ def current_observations(household: Household) -> dict[int, Observation]:
 def entry_for(record: Visit | StatusChange, worker_name: str) -> dict:
     """The history line of a visit or a colour change just made by `worker_name`."""
     if isinstance(record, Visit):
-        return {"at": record.visited_at, "text": visit_text(record, worker_name)}
+        return {"at": record.visited_at, "text": visit_text(record, worker_name), "visit": record}
     return {"at": record.changed_at, "text": change_text(record, worker_name)}
 
 
@@ -115,6 +135,31 @@ def move_text(move: HouseholdMove) -> str:
         who=move.moved_by.name,
         old=move.from_grid.name,
         new=move.to_grid.name,
+    )
+
+
+def merge_text(merge: Merge) -> str:
+    """A merge into this household (or into one of its residents) in its history: who merged
+    which duplicate record (its address, or its name and masked ID number) into it."""
+    if merge.kind == "household":
+        return _(
+            "%(who)s: merged the duplicate household %(label)s (record %(id)d) into this one",
+            who=merge.merged_by.name,
+            label=merge.details.get("label", ""),
+            id=merge.merged_id,
+        )
+    return _(
+        "%(who)s: merged the duplicate resident record %(label)s (record %(id)d) into this one",
+        who=merge.merged_by.name,
+        label=merge.details.get("label", ""),
+        id=merge.merged_id,
+    )
+
+
+def merged_into(household: Household) -> Merge | None:
+    """The merge that took this household away, if it was merged into another."""
+    return db.session.scalar(
+        select(Merge).where(Merge.kind == "household", Merge.merged_id == household.id)
     )
 
 

@@ -2,6 +2,7 @@
 
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
+from .cases import Case, CaseEvent
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -26,9 +27,12 @@ from .households import (
 )
 from .imports import IMPORT_STATES, Import
 from .jobs import Job
+from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
+from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
+from .requests import Mediation, ServiceRequest
 
 __all__ = [
     "ACTIONS",
@@ -36,6 +40,7 @@ __all__ = [
     "GENDERS",
     "IMPORT_STATES",
     "LEVEL_LABELS",
+    "MERGE_KINDS",
     "MICRO_KINDS",
     "MICRO_LEVEL",
     "POSITIONS",
@@ -46,9 +51,12 @@ __all__ = [
     "STATUSES",
     "SYMPTOMS",
     "VISIT_METHODS",
+    "VISIT_OUTCOMES",
     "WORKER_TAGS",
     "AuditEntry",
     "Card",
+    "Case",
+    "CaseEvent",
     "Errand",
     "FollowUp",
     "Grid",
@@ -57,13 +65,19 @@ __all__ = [
     "IdNumberCheck",
     "Import",
     "Job",
+    "Mediation",
+    "Merge",
+    "NotDuplicate",
+    "Notice",
     "Observation",
     "ObservationEvent",
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "ServiceRequest",
     "StatusChange",
     "Visit",
+    "VisitResolution",
     "Worker",
     "in_subtree",
     "more_serious",

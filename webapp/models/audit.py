@@ -42,6 +42,13 @@ ACTIONS = {
     "import": _l("Data imported"),
     "export": _l("List exported"),
     "full_file_downloaded": _l("File with full numbers downloaded"),
+    "merged": _l("Duplicate records merged"),
+    "not_duplicate": _l("Marked as not a duplicate"),
+    "visit_resolved": _l("Flagged visit resolved"),
+    "visit_undone": _l("Visit undone by its author"),
+    "errand_undone": _l("Errand reopened by whoever marked it done"),
+    "notice_posted": _l("Notice posted"),
+    "notice_withdrawn": _l("Notice withdrawn"),
 }
 
 
@@ -53,6 +60,10 @@ OBJECT_TYPES = {
     "card": _l("Card"),
     "observation": _l("Home observation"),
     "import": _l("Import"),
+    "visit": _l("Visit"),
+    "errand": _l("Errand"),
+    "notice": _l("Notice"),
+    "request": _l("Resident request"),
 }
 
 

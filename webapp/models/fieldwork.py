@@ -24,6 +24,7 @@ VISIT_METHODS = {
     "neighbour": _l("Neighbour"),
 }
 SLOTS = {"am": _l("Morning"), "pm": _l("Afternoon")}
+FEVER = _l("Fever")
 SYMPTOMS = {
     "cough": _l("Cough"),
     "sore_throat": _l("Sore throat"),
@@ -247,6 +248,13 @@ class FollowUp(db.Model):
     @property
     def symptom_labels(self) -> list[str]:
         return [str(SYMPTOMS.get(s, s)) for s in self.symptoms or []]
+
+    @property
+    def alert_labels(self) -> list[str]:
+        """What makes it an alert, said: a fever (FEVER_TEMPERATURE or more), then the
+        symptoms; empty when it is none."""
+        fever = self.temperature >= current_app.config["FEVER_TEMPERATURE"]
+        return ([str(FEVER)] if fever else []) + self.symptom_labels
 
 
 class Errand(db.Model):

@@ -96,6 +96,9 @@ class Resident(db.Model):
     return_date: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The sending key of the registration from a phone (webapp/idempotency.py): a copy sent
+    # twice registers one resident.
+    client_key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     household: Mapped[Household] = relationship(back_populates="residents")
 
@@ -104,6 +107,8 @@ class Resident(db.Model):
         CheckConstraint(
             "status IN ('red', 'orange', 'yellow', 'light_yellow', 'green')", name="status_known"
         ),
+        # The daily report's returnees registered on a day: a range of registrations.
+        Index("ix_resident_created", "created_at"),
     )
 
     def __repr__(self) -> str:

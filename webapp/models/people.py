@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -65,6 +65,8 @@ class Worker(HasRole, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0)
     # Set by a manager's password reset: the worker chooses their own at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # The worker agreed to show their number on their micro-grid's public page (a tap to call).
+    phone_public: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     scope: Mapped[Grid] = relationship(lazy="joined", innerjoin=True)
 

@@ -63,7 +63,11 @@ def fever_alerts(day: date, limit: int = 50) -> list[FollowUp]:
     """The day's follow-ups with a fever or a symptom (the supervisors' alert list)."""
     stmt = (
         scope.field_work(FollowUp)
-        .options(joinedload(FollowUp.observation))
+        .options(
+            joinedload(FollowUp.observation).options(
+                joinedload(Observation.resident), joinedload(Observation.household)
+            )
+        )
         .where(FollowUp.slot_date == day, FollowUp.is_alert)
     )
     return list(db.session.scalars(stmt.order_by(FollowUp.recorded_at.desc()).limit(limit)))

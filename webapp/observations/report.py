@@ -11,10 +11,14 @@ move never changes a past day. Rows follow the tree of today (webapp/reports/par
 
 Follow-ups (随访) due on D = one per begun slot (webapp/observations/slots.py: both slots of a
 past day, for today those already begun) per observation current on D; done on D = follow-ups
-recorded for a slot of D, counted where they were recorded (their own grid). The period
+recorded for a slot of D, counted where they were recorded (their own grid); of those, the
+alerts (a fever or a symptom, FollowUp.is_alert) and the fevers. Overdue on D = the slots of D
+that are over (webapp/observations/slots.py past_slots: both of a past day, for today those
+ended) with no follow-up, per observation current on D, counted with the observation. The period
 summary counts the households served (distinct households with a follow-up in the period, each
 follow-up for the household its resident belonged to when it was recorded) and the follow-ups
-made (person-times served).
+made (person-times served), and the observations new in the period (started in it), counted
+where their household was at the end of the period.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import Flask
-from sqlalchemy import func, select
+from flask import Flask, current_app
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..clock import day_start
@@ -31,7 +35,7 @@ from ..extensions import db
 from ..households.moves import grids_before, household_at, households_before
 from ..models import FollowUp, Grid, Household, Observation, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, count_if
-from .slots import begun, slots
+from .slots import begun, past_slots, slots
 
 
 @dataclass
@@ -41,12 +45,16 @@ class ObservationFigures(Figures):
     ended: int = 0
     follow_ups_due: int = 0
     follow_ups_done: int = 0
+    follow_ups_overdue: int = 0
+    alerts: int = 0  # follow-ups with a fever or a symptom
+    fevers: int = 0
 
 
 @dataclass
 class ServedFigures(Figures):
     households_served: int = 0
     follow_ups: int = 0
+    new: int = 0  # observations started in the period
 
 
 @dataclass
@@ -57,25 +65,50 @@ class SlotsDue:
     per_day: int
 
 
+def missing(day: date, slot: str) -> ColumnElement[bool]:
+    """The observation of the row has no follow-up for `slot` of `day`."""
+    return ~exists().where(
+        FollowUp.observation_id == Observation.id,
+        FollowUp.slot_date == day,
+        FollowUp.slot == slot,
+    )
+
+
+def _where_then(stmt: Select, end: datetime) -> Select:
+    """Observations joined to the micro-grid (Grid) of the household they were with at `end`."""
+    households_then, grids_then = households_before(end), grids_before(end)
+    household_id = func.coalesce(households_then.c.was, Observation.household_id)
+    return (
+        stmt.select_from(Observation)
+        .outerjoin(households_then, households_then.c.id == Observation.id)
+        .join(Household, Household.id == household_id)
+        .outerjoin(grids_then, grids_then.c.id == Household.id)
+        .join(Grid, Grid.id == func.coalesce(grids_then.c.was, Household.grid_id))
+    )
+
+
 def read_day(
     node: Grid, key: ColumnElement, day: date, at: datetime
 ) -> dict[str, ObservationFigures]:
     per_observation = len(begun(day, at))
     end = day_start(day + timedelta(days=1))
-    households_then, grids_then = households_before(end), grids_before(end)
-    household_id = func.coalesce(households_then.c.was, Observation.household_id)
+    # Overdue: one column per slot that is over, each an index probe (uq_follow_up_slot) per
+    # observation current on the day.
+    overdue = [
+        count_if(and_(Observation.current_on(day), missing(day, slot)))
+        for slot in past_slots(day, at)
+    ]
     current = (
-        select(
-            key,
-            count_if(Observation.current_on(day)),
-            count_if(Observation.start_date == day),
-            count_if(Observation.ended_on(day)),
+        _where_then(
+            select(
+                key,
+                count_if(Observation.current_on(day)),
+                count_if(Observation.start_date == day),
+                count_if(Observation.ended_on(day)),
+                *overdue,
+            ),
+            end,
         )
-        .select_from(Observation)
-        .outerjoin(households_then, households_then.c.id == Observation.id)
-        .join(Household, Household.id == household_id)
-        .outerjoin(grids_then, grids_then.c.id == Household.id)
-        .join(Grid, Grid.id == func.coalesce(grids_then.c.was, Household.grid_id))
         # Every observation that is current, new or ended on the day starts by then and
         # plans to end no earlier than the day before (the index ix_observation_dates).
         .where(
@@ -85,18 +118,22 @@ def read_day(
         )
         .group_by(key)
     )
+    fever = FollowUp.temperature >= current_app.config["FEVER_TEMPERATURE"]
     done = (
-        select(key, func.count())
+        select(key, func.count(), count_if(FollowUp.is_alert), count_if(fever))
         .select_from(FollowUp)
         .join(Grid, Grid.id == FollowUp.grid_id)
         .where(in_subtree(Grid.path, node.path), FollowUp.slot_date == day)
         .group_by(key)
     )
     figures: dict[str, ObservationFigures] = {}
-    for prefix, observed, new, ended in db.session.execute(current):
-        figures[prefix] = ObservationFigures(observed, new, ended, observed * per_observation)
-    for prefix, n in db.session.execute(done):
-        figures.setdefault(prefix, ObservationFigures()).follow_ups_done = n
+    for prefix, observed, new, ended, *late in db.session.execute(current):
+        figures[prefix] = ObservationFigures(
+            observed, new, ended, observed * per_observation, follow_ups_overdue=sum(late)
+        )
+    for prefix, n, alerts, fevers in db.session.execute(done):
+        row = figures.setdefault(prefix, ObservationFigures())
+        row.follow_ups_done, row.alerts, row.fevers = n, alerts, fevers
     return figures
 
 
@@ -120,9 +157,23 @@ def read_period(
         )
         .group_by(key)
     )
-    return {
+    figures = {
         prefix: ServedFigures(households, n) for prefix, n, households in db.session.execute(stmt)
     }
+    # Started in the period (the index ix_observation_dates: they end after its first day).
+    new = (
+        _where_then(select(key, func.count()), day_start(last + timedelta(days=1)))
+        .where(
+            in_subtree(Grid.path, node.path),
+            Observation.planned_end >= first,
+            Observation.start_date >= first,
+            Observation.start_date <= last,
+        )
+        .group_by(key)
+    )
+    for prefix, n in db.session.execute(new):
+        figures.setdefault(prefix, ServedFigures()).new = n
+    return figures
 
 
 def register(app: Flask) -> None:

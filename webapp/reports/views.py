@@ -30,6 +30,7 @@ from ..permissions import Can, requires
 from . import bp
 from .forms import DayChoice, daily_choice, period_choice
 from .queries import daily_report, period_report
+from .workers import sort_of, worker_list
 
 
 @bp.get("/")
@@ -56,6 +57,7 @@ def _daily_context(grid: Grid) -> dict:
     context = _page_context(grid, choice, at)
     if not choice.errors:
         context["report"] = daily_report(grid, choice.first, at)
+        context["workers"] = worker_list(grid, choice.first, sort_of(request.args.get("sort")))
     return context
 
 
@@ -92,7 +94,8 @@ def _page(kind: Kind, context: dict) -> Response:
 @bp.get("/<int:grid_id>")
 @requires(Can.FIELD_WORK)
 def show(grid_id: int):
-    """The daily report of a node as a page; `?date=` picks the day (today by default)."""
+    """The daily report of a node as a page; `?date=` picks the day (today by default),
+    `?sort=` the order of the worker list."""
     context = _daily_context(scope.get_grid_or_404(grid_id))
     return _page(DAILY, context)
 

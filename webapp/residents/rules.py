@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select, update
 
+from .. import idempotency
 from ..clock import now, today
 from ..extensions import db
 from ..identity import birth_year_of, gender_of, is_valid_id_number
@@ -59,10 +60,13 @@ def holder_of(id_number: str, except_id: int | None = None) -> Resident | None:
     return db.session.scalar(stmt)
 
 
-def register(household: Household, details: Details) -> Resident:
-    """A new resident of `household`; a returnee starts light yellow and raises the household."""
+def register(household: Household, details: Details, key: str | None = None) -> Resident:
+    """A new resident of `household`; a returnee starts light yellow and raises the household.
+    `key`: the phone's sending key; a registration sent again with it is the one made before."""
+    if key and (before := idempotency.existing(Resident, key)) is not None:
+        return before
     _check(details, except_id=None)
-    resident = Resident(household=household)
+    resident = Resident(household=household, client_key=key or None)
     _fill(resident, details)
     db.session.add(resident)
     household.member_count += 1
@@ -135,12 +139,12 @@ def move_to(resident: Resident, household: Household, by_id: int) -> ResidentMov
     )
     db.session.add(record)
     resident.household = household
-    _recount(old, household)
+    recount(old, household)
     raise_at_least(household, resident.status, moved_in_reason(resident.name))
     return record
 
 
-def _recount(*households: Household) -> None:
+def recount(*households: Household) -> None:
     """Set the member counts of `households` from their active residents (the pending changes
     are flushed first, by the query)."""
     counts = dict(

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..forms import keep_stored_phone
 from ..households.page import household_page
 from ..htmx import render
+from ..idempotency import KEY_SHAPE
 from ..identity import mask_id_number, mask_name
 from ..models import Household, Resident
 from ..pdf import warn_unprintable
@@ -73,6 +74,21 @@ def _already_registered(form: ResidentForm, household: Household, error) -> None
     ]
 
 
+def _sent_before(existing: Resident, household: Household, form: ResidentForm) -> bool:
+    return (
+        existing.active
+        and existing.household_id == household.id
+        and existing.name == form.name.data
+    )
+
+
+def _sending_key() -> str | None:
+    """The key the registration form carries (the outbox's copy sent twice is one resident);
+    a form without one (an old page) registers as before."""
+    key = request.form.get("key", "")
+    return key if KEY_SHAPE.match(key) else None
+
+
 @bp.route("/new/<int:household_id>", methods=["GET", "POST"])
 @requires(Can.FIELD_WORK)
 def new(household_id: int):
@@ -85,7 +101,7 @@ def new(household_id: int):
     del form.remove_phone
     if form.validate_on_submit():
         try:
-            resident = rules.register(household, _details(form))
+            resident = rules.register(household, _details(form), _sending_key())
             db.session.commit()
         except rules.AlreadyRegistered as error:
             db.session.rollback()

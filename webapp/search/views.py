@@ -8,7 +8,7 @@ from ..converters import plain_text
 from ..htmx import render
 from ..permissions import Can, requires
 from . import bp
-from .queries import find_households
+from .queries import find_households, matching_residents
 
 
 @bp.get("/")
@@ -16,4 +16,11 @@ from .queries import find_households
 def index():
     """Households in scope matching the query."""
     q = plain_text(request.args.get("q") or "")[:40]
-    return render("search/index.html", "search/_results.html", q=q, results=find_households(q))
+    results = find_households(q)
+    return render(
+        "search/index.html",
+        "search/_results.html",
+        q=q,
+        results=results,
+        found=matching_residents(results, q),
+    )

@@ -14,6 +14,12 @@ today. A household deactivated since D is not counted (deactivation dates are no
 changes of the day are household-level changes (not one resident's own colour) made on D:
 into a colour (`to_status`) and out of it (`from_status`), counted where they were made (their
 own grid). Rows follow the tree of today (webapp/reports/parts.py).
+
+Below the figures the report lists the households that turned red or orange on D and why
+(the household-level changes into red or orange made that day, where they were made), with
+the household's first resident's name masked and any name, ID number or phone in the reason
+masked too (webapp/reports/privacy.py). The period summary shows the households per colour at
+the end of its last day, counted as above.
 """
 
 from __future__ import annotations
@@ -25,12 +31,14 @@ from flask import Flask
 from sqlalchemy import CompoundSelect, Select, func, null, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..clock import day_start
+from ..clock import day_start, now
 from ..extensions import db
 from ..grids.queries import households_by_colour
 from ..households.moves import first_after, grids_before
+from ..identity import mask_name
 from ..models import STATUSES, Grid, Household, StatusChange, in_subtree
-from ..reports.parts import DAILY_PARTS, DailyPart, Figures, between
+from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, between
+from ..reports.privacy import masked_text, places_below, residents_of
 
 
 def _per_colour() -> dict[str, int]:
@@ -156,5 +164,89 @@ def read(node: Grid, key: ColumnElement, day: date, at: datetime) -> dict[str, C
     return figures
 
 
+RAISED_SHOWN = 100
+
+
+@dataclass
+class RaisedRow:
+    changed_at: datetime
+    from_status: str
+    to_status: str
+    reason: str
+    household_id: int
+    address: str
+    name: str  # the household's first resident, masked ("" for an empty household)
+    place: str  # the micro-grid where it was raised, below the report's node
+
+
+@dataclass
+class Raised:
+    """The households that turned red or orange on the day: the first RAISED_SHOWN of them
+    (in the order they were raised) and how many in all."""
+
+    rows: list[RaisedRow]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def raised(node: Grid, day: date, at: datetime, total: ColourFigures) -> Raised:
+    """The day's changes into red or orange under `node` (the total counts them already)."""
+    count = total.into["red"] + total.into["orange"]
+    if not count:
+        return Raised([], 0)
+    stmt = (
+        select(StatusChange, Household.address, Grid.id, Grid.path)
+        .join(Household, Household.id == StatusChange.household_id)
+        .join(Grid, Grid.id == StatusChange.grid_id)
+        .where(
+            in_subtree(Grid.path, node.path),
+            StatusChange.resident_id.is_(None),
+            StatusChange.to_status.in_(["red", "orange"]),
+            between(StatusChange.changed_at, day, day),
+        )
+        .order_by(StatusChange.changed_at, StatusChange.id)
+        .limit(RAISED_SHOWN)
+    )
+    found = db.session.execute(stmt).all()
+    names = residents_of([change.household_id for change, *_rest in found])
+    places = places_below(node, [path for *_rest, path in found])
+    rows = [
+        RaisedRow(
+            change.changed_at,
+            change.from_status,
+            change.to_status,
+            masked_text(change.reason, names.get(change.household_id, [])),
+            change.household_id,
+            address,
+            mask_name(names[change.household_id][0]) if names.get(change.household_id) else "",
+            places.get(grid_id, ""),
+        )
+        for change, address, grid_id, _path in found
+    ]
+    return Raised(rows, count)
+
+
+@dataclass
+class EndColours(Figures):
+    by_status: dict[str, int] = field(default_factory=_per_colour)
+
+    @property
+    def households(self) -> int:
+        return sum(self.by_status.values())
+
+
+def read_period(node: Grid, key: ColumnElement, first: date, last: date) -> dict[str, EndColours]:
+    """Households per colour at the end of the period's last day."""
+    return {
+        prefix: EndColours(colours)
+        for prefix, colours in _colours_at_end_of(node, key, last, now()).items()
+    }
+
+
 def register(app: Flask) -> None:
-    DAILY_PARTS.add(app, DailyPart("colours", 20, "statuses/_report.html", ColourFigures, read))
+    template = "statuses/_report.html"
+    DAILY_PARTS.add(app, DailyPart("colours", 20, template, ColourFigures, read, raised))
+    PERIOD_PARTS.add(app, PeriodPart("colours", 15, template, EndColours, read_period))

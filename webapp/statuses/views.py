@@ -14,6 +14,7 @@ from ..models import Household, Resident, StatusChange
 from ..permissions import Can, requires
 from . import bp
 from .forms import StatusForm
+from .queries import latest_change
 from .rules import set_household_status, set_resident_status
 
 
@@ -77,15 +78,24 @@ def _answer_as_before(household_id: int, page: Page):
 
 
 def _conflict(household_id: int, page: Page):
+    """Someone else changed the household meanwhile: say who, when and why, and redraw the
+    history (on the household page) so the worker sees it without reloading."""
     db.session.rollback()
     household = db.session.get(Household, household_id)
-    return answer(
-        household,
-        page,
-        status=409,
-        message=_(
+    last = latest_change(household)
+    if last is None:
+        message = _(
             "Someone else changed this household a moment ago: it is now %(status)s. "
             "Check and apply your change again if it is still right.",
             status=household.status_label,
-        ),
-    )
+        )
+    else:
+        message = _(
+            "%(worker)s changed this household at %(time)s: it is now %(status)s (%(reason)s). "
+            "Check and apply your change again if it is still right.",
+            worker=last.worker.name if last.worker else _("The app"),
+            time=last.changed_at.strftime("%m-%d %H:%M"),
+            status=household.status_label,
+            reason=last.reason,
+        )
+    return answer(household, page, status=409, message=message, history=True)

@@ -6,8 +6,9 @@ bp = Blueprint("visits", __name__, url_prefix="/visits")
 def init_app(app: Flask) -> None:
     # The routes are imported here, not at the top: another feature may import this one's
     # forms or rules without pulling in its views (and everything they import).
-    from . import report, today, views  # noqa: F401
+    from . import due_report, report, today, views  # noqa: F401
 
     app.register_blueprint(bp)
     today.register(app)
     report.register(app)
+    due_report.register(app)

@@ -69,3 +69,10 @@ class VisitForm(Form):
                 raise ValidationError(_l("Temperatures are numbers such as 36.5.")) from None
             if not 34.0 <= value <= 43.0:
                 raise ValidationError(_l("A temperature must lie between 34.0 and 43.0 °C."))
+
+
+class UndoForm(Form):
+    """Taking back a visit: which one, and the page the answer is shaped for."""
+
+    visit = IntegerField(validators=[InputRequired()])
+    page = HiddenField()

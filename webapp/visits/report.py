@@ -1,7 +1,9 @@
 """Visits' part of the daily report and of the period summary.
 
 Households visited = distinct households with a visit on the day; person-times (人次) = the
-sum of persons seen; visits = the number of visits. A household visited in two child nodes on
+sum of persons seen; visits = the number of visits; not at home = the visits that found nobody
+in. A visit a supervisor struck out as a duplicate (webapp/duplicates) counts nowhere. A
+household visited in two child nodes on
 one day (it moved) counts once in each row and once in the total, so the total's households
 come from the whole subtree (the last day of the 14-day trend), not from the rows.
 """
@@ -18,8 +20,17 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..models import Grid, Visit, in_subtree
-from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart, between
+from ..reports.parts import (
+    DAILY_PARTS,
+    PERIOD_PARTS,
+    DailyPart,
+    Figures,
+    PeriodPart,
+    between,
+    count_if,
+)
 from .chart import TrendPoint, trend_svg
+from .queries import counted
 
 TREND_DAYS = 14
 
@@ -29,6 +40,7 @@ class VisitFigures(Figures):
     visits: int = 0
     households_visited: int = 0
     person_times: int = 0
+    not_at_home: int = 0
 
 
 @dataclass
@@ -42,17 +54,20 @@ class Trend:
         return trend_svg(self.points, today=self.today, font=font, label=label)
 
 
-def _visits(node: Grid, key, first: date, last: date) -> Select:
+def _visits(node: Grid, key, first: date, last: date, away: bool = True) -> Select:
+    # `away` off for the chart: not_at_home is not in ix_visit_grid_time, and the fortnight's
+    # visits are read from that index alone.
     return (
         select(
             key,
             func.count(),
             func.count(func.distinct(Visit.household_id)),
             func.coalesce(func.sum(Visit.persons_seen), 0),
+            *([count_if(Visit.not_at_home)] if away else []),
         )
         .select_from(Visit)
         .join(Grid, Grid.id == Visit.grid_id)
-        .where(in_subtree(Grid.path, node.path), between(Visit.visited_at, first, last))
+        .where(in_subtree(Grid.path, node.path), between(Visit.visited_at, first, last), counted())
         .group_by(key)
     )
 
@@ -60,8 +75,10 @@ def _visits(node: Grid, key, first: date, last: date) -> Select:
 def read(node: Grid, key: ColumnElement, first: date, last: date) -> dict[str, VisitFigures]:
     """Visits per row key over the days first..last (one day for the daily report)."""
     return {
-        prefix: VisitFigures(n, households, int(persons))
-        for prefix, n, households, persons in db.session.execute(_visits(node, key, first, last))
+        prefix: VisitFigures(n, households, int(persons), int(away))
+        for prefix, n, households, persons, away in db.session.execute(
+            _visits(node, key, first, last)
+        )
     }
 
 
@@ -78,7 +95,7 @@ def trend(node: Grid, last: date, days: int = TREND_DAYS) -> list[TrendPoint]:
     """
     first = last - timedelta(days=days - 1)
     branches = [
-        _visits(node, literal(i).label("i"), d, d).group_by(None)
+        _visits(node, literal(i).label("i"), d, d, away=False).group_by(None)
         for i, d in enumerate(first + timedelta(days=n) for n in range(days))
     ]
     found = {

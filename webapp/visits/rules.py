@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, exists, insert, or_, select, update
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..audit import trail
 from ..extensions import db
 from ..models import Household, Visit
 from ..models.core import insert_columns, values_of
+from ..rules import RuleError
 
 DUPLICATE_WINDOW = timedelta(minutes=10)
 
@@ -108,3 +111,32 @@ def log_visit(
     if household.last_visit_at is None or household.last_visit_at < visited_at:
         set_committed_value(household, "last_visit_at", visited_at)
     return visit
+
+
+def can_undo(visit: Visit, worker_id: int, at: datetime, window: timedelta) -> bool:
+    """Whether `worker_id` may still take `visit` back: their own, made less than `window` ago."""
+    return visit.worker_id == worker_id and at - visit.visited_at <= window
+
+
+def undo_visit(visit: Visit, worker_id: int, at: datetime, window: timedelta) -> None:
+    """Take back a visit logged by mistake: it leaves every count (the row goes), the audit
+    trail keeps what it was, and the household's last visit falls back to the one before.
+
+    Only its author, and only within `window` of the visit (UNDO_MINUTES)."""
+    if not can_undo(visit, worker_id, at, window):
+        raise RuleError(_("Only its author can undo a visit, and only for a few minutes."))
+    household = visit.household
+    trail.record(
+        "visit_undone",
+        worker_id,
+        ("household", household.id),
+        visit.grid_id,
+        visited_at=visit.visited_at.isoformat(timespec="minutes"),
+        method=visit.method,
+        persons_seen=visit.persons_seen,
+    )
+    db.session.delete(visit)
+    db.session.flush()
+    household.last_visit_at = db.session.scalar(
+        select(func.max(Visit.visited_at)).where(Visit.household_id == household.id)
+    )

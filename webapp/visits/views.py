@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from .. import scope
+from .. import scope, undo
 from ..clock import now
 from ..extensions import db
 from ..households.answers import Page, answer, counters_before_commit
+from ..models import Visit
 from ..permissions import Can, requires
+from ..rules import RuleError
 from . import bp
-from .forms import VisitForm
-from .rules import log_visit
+from .forms import UndoForm, VisitForm
+from .rules import log_visit, undo_visit
 
 
 @bp.post("/new/<int:household_id>")
@@ -45,3 +48,26 @@ def new(household_id: int):
         db.session.refresh(household)
         return answer(household, page)
     return answer(household, page, made=visit, counters=counters)
+
+
+@bp.post("/<int:household_id>/undo", endpoint="undo")
+@requires(Can.FIELD_WORK)
+def undo_visit_view(household_id: int):
+    """Take back a visit logged by mistake (its author, for UNDO_MINUTES): the household's row
+    or card as it now stands, without that visit."""
+    household = scope.get_household_or_404(household_id)
+    form = UndoForm()
+    page = Page.named(form.page.data)
+    visit = db.session.get(Visit, form.visit.data) if form.validate_on_submit() else None
+    if visit is None or visit.household_id != household.id:
+        # Already undone (a resend), or not this household's: nothing to take back.
+        return answer(household, page, status=422, errors=[_("This visit is not there any more.")])
+    entry = f"visit-{visit.id}"
+    try:
+        undo_visit(visit, current_user.id, now(), undo.window())
+    except RuleError as error:
+        db.session.rollback()
+        return answer(household, page, status=422, errors=[str(error)])
+    counters = counters_before_commit(household, page)
+    db.session.commit()
+    return answer(household, page, counters=counters, removed=entry)

@@ -6,9 +6,10 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
+from sqlalchemy.orm import contains_eager
 from wtforms.fields.choices import SelectChoice
 
-from .. import activation, reveals, scope
+from .. import activation, places, reveals, scope
 from ..converters import query_int
 from ..extensions import db
 from ..forms import choices, keep_stored_phone
@@ -27,8 +28,13 @@ from .forms import SearchForm, WorkerForm
 def index():
     """Workers in scope, searchable by name or phone (active search with htmx)."""
     form = SearchForm(request.args)
-    stmt = scope.workers().order_by(Worker.active.desc(), Worker.name, Worker.id)
-    q = form.q.data if form.validate() else ""
+    stmt = (
+        scope.workers()
+        .options(contains_eager(Worker.scope))
+        .order_by(Worker.active.desc(), Worker.name, Worker.id)
+    )
+    # An empty box has no data (None): the page must show it empty, not the word "None".
+    q = (form.q.data or "") if form.validate() else ""
     if q:
         stmt = stmt.where(
             or_(
@@ -42,14 +48,26 @@ def index():
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render("workers/index.html", "workers/_list.html", form=form, page=page, q=q)
+    # "3幢" is in every community: each worker's area is named by its path below the viewer.
+    areas = places.paths_below((w.scope for w in page.items), current_user.scope)
+    return render(
+        "workers/index.html", "workers/_list.html", form=form, page=page, q=q, areas=areas
+    )
 
 
 @bp.get("/<int:worker_id>")
 @requires(Can.MANAGE_WORKERS)
 def show(worker_id: int):
     """One worker's details."""
-    return render("workers/show.html", worker=scope.get_worker_or_404(worker_id))
+    return render("workers/show.html", **_shown(scope.get_worker_or_404(worker_id)))
+
+
+def _shown(worker: Worker) -> dict:
+    """What the worker's page shows: the worker, and their area named below the viewer."""
+    return {
+        "worker": worker,
+        "area": places.paths_below([worker.scope], current_user.scope)[worker.scope_id],
+    }
 
 
 def _role_choices() -> list[SelectChoice]:
@@ -129,7 +147,7 @@ def reveal(worker_id: int):
     worker = scope.get_worker_or_404(worker_id)
     reveals.ask(current_user.id, ("worker", worker.id), worker.scope_id)
     db.session.commit()
-    response = render("workers/show.html", "workers/_phone.html", worker=worker, revealed=True)
+    response = render("workers/show.html", "workers/_phone.html", revealed=True, **_shown(worker))
     response.headers["Cache-Control"] = "no-store"
     return response
 
