@@ -15,9 +15,11 @@ table = runpy.run_path(sys.argv[1])["T"]
 with PO.open("rb") as f:
     catalog = read_po(f)
 for message in catalog:
-    if message.id and not message.string and message.id in table:
+    # A plural message's id and string are tuples (Chinese has one form).
+    empty = not any(message.string) if message.pluralizable else not message.string
+    if message.id and empty and message.id in table:
         message.string = table[message.id]
 with PO.open("wb") as f:
     write_po(f, catalog, width=100, sort_output=True, omit_header=False)
-left = [m.id for m in catalog if m.id and not m.string]
+left = [m.id for m in catalog if m.id and not (any(m.string) if m.pluralizable else m.string)]
 print(f"untranslated: {len(left)}", *left, sep="\n  ")

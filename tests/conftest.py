@@ -25,6 +25,8 @@ from webapp.models import (
     Notice,
     Observation,
     Resident,
+    SelfReportLink,
+    Sweep,
     Worker,
 )
 
@@ -143,6 +145,8 @@ class Tree:
     job_b: Job
     check_b: IdNumberCheck
     import_b: Import
+    sweep_b: Sweep
+    link_b: SelfReportLink
     notice_b: Notice
     request_b: Case
 
@@ -233,6 +237,20 @@ def tree(app) -> Tree:
         from webapp.requests.rules import submit
 
         request_b = submit(micro_b, "need", "楼道灯坏了", now(), phone="13700001111").case
+        # A sweep over grid B's micro-grid only.
+        sweep_b = Sweep(
+            name="B 排查",
+            grid=micro_b,
+            starts_on=today(),
+            ends_on=today() + timedelta(days=6),
+            checks=["fever"],
+            created_by_id=admin.id,
+        )
+        # The self-report link of B's observation (its code is the page's only secret).
+        link_b = SelfReportLink(
+            observation=observation_b, code="S0S0S0S0S0S0", created_by_id=worker_b.id
+        )
+        db.session.add_all([sweep_b, link_b])
         objects = Tree(
             root,
             township,
@@ -255,6 +273,8 @@ def tree(app) -> Tree:
             job_b,
             check_b,
             import_b,
+            sweep_b,
+            link_b,
             notice_b,
             request_b,
         )

@@ -109,6 +109,26 @@ def sign_in(page, worker) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+class VisitsRefused:
+    """Visits fail as without signal (the connection fails) until unrouted; wait() returns
+    once one was refused."""
+
+    def __init__(self, page) -> None:
+        self.page, self.refused = page, 0
+        page.route("**/visits/**", self._refuse)
+
+    def _refuse(self, route) -> None:
+        self.refused += 1
+        route.abort("connectionfailed")
+
+    def wait(self) -> None:
+        for _ in range(100):
+            if self.refused:
+                return
+            self.page.wait_for_timeout(50)
+        raise AssertionError("the outbox never tried to send")
+
+
 def visits_of(app, household_id: int) -> int:
     with app.app_context():
         db.session.remove()
@@ -247,9 +267,10 @@ def test_visit_tapped_twice_offline_arrives_once(phone, tree, app, shoot):
 def test_queued_visit_is_sent_after_reload(phone, tree, app):
     """A visit that could not be sent stays on the phone across a reload and goes at page load."""
     phone.goto(f"/grids/{tree.micro_a.id}")
-    phone.route("**/visits/**", lambda route: route.abort("connectionfailed"))
+    refused = VisitsRefused(phone)
     phone.locator(f"#h{tree.household_a.id} button[value=door]").click()
     expect(phone.locator("#outbox-count")).to_have_text("1 条待发送")
+    refused.wait()  # the outbox asks for a token first: its post comes a moment later
     phone.unroute("**/visits/**")
     phone.reload()
     expect(phone.locator("#outbox-count")).to_be_hidden()
@@ -270,7 +291,7 @@ def test_outbox_counter_speaks_english(phone, tree):
 def test_queued_visit_waits_for_the_worker_who_made_it(phone, tree, app):
     """On a shared phone, a visit queued by one worker is not sent under another's sign-in."""
     phone.goto(f"/grids/{tree.micro_a.id}")
-    phone.route("**/visits/**", lambda route: route.abort("connectionfailed"))
+    VisitsRefused(phone)
     phone.locator(f"#h{tree.household_a.id} button[value=door]").click()
     expect(phone.locator("#outbox-count")).to_have_text("1 条待发送")
     phone.locator("header form.inline button").click()

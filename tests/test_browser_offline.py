@@ -198,7 +198,7 @@ def test_refused_item_is_shown_with_its_reason(chromium, live_server, tree, app,
     offline(page, False)
     refused = page.locator("#outbox-refused")
     expect(refused).to_contain_text("未保存")
-    expect(refused).to_contain_text(tree.household_a.address)
+    expect(refused).to_contain_text("101室")  # the address below the page's own node
     expect(refused).to_contain_text("不在")
     shoot(page, "refused")
     expect(page.locator("#outbox-count")).to_be_hidden()

@@ -38,8 +38,10 @@ from webapp.models import Household
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
+from webapp.selfreports.forms import SelfReportForm
 from webapp.statuses.forms import StatusForm
-from webapp.visits.forms import VisitForm
+from webapp.sweeps.forms import FindingsForm, ScreenForm, SweepForm
+from webapp.visits.forms import UndoForm, VisitForm
 from webapp.workers.forms import WorkerForm
 
 from .conftest import PASSWORD, Tree
@@ -71,9 +73,12 @@ NO_FIELDS = {
     "workers.deactivate",
     "workers.activate",
     "errands.done",
+    "errands.undo",
     "progress.retry",
     "workers.reveal",
     "account.sign_out_everywhere",
+    "selfreports.issue",
+    "selfreports.revoke",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
@@ -168,6 +173,33 @@ class Write:
 
 
 WRITES = {
+    "selfreports.page": Write(
+        SelfReportForm,
+        lambda t: f"/s/{t.link_b.code}",
+        lambda t: {"key": keys, "temperature": "36.6", "symptoms": []},
+        signed_in=False,
+    ),
+    "sweeps.new": Write(
+        SweepForm,
+        lambda t: f"/sweeps/new/{t.community.id}",
+        lambda t: {
+            "key": keys,
+            "name": "春节返金人员排查",
+            "starts_on": date.today().isoformat(),
+            "ends_on": SOON,
+            "checks": ["returnee", "fever"],
+        },
+    ),
+    "sweeps.screen": Write(
+        ScreenForm,
+        lambda t: f"/sweeps/{t.sweep_b.id}/screen/{t.household_b.id}",
+        lambda t: {"key": keys, "outcome": st.sampled_from(["clear", "absent"]), "page": "row"},
+    ),
+    "sweeps.found": Write(
+        FindingsForm,
+        lambda t: f"/sweeps/{t.sweep_b.id}/found/{t.household_b.id}",
+        lambda t: {"key": keys, "page": "row", "fever": "y", "temperature": "38.1", "note": ""},
+    ),
     "account.password": Write(
         PasswordForm,
         lambda t: "/account/password",
@@ -346,6 +378,11 @@ WRITES = {
             "temperatures": "36.5 36.8",
             "page": "row",
         },
+    ),
+    "visits.undo": Write(
+        UndoForm,
+        lambda t: f"/visits/{t.household_a.id}/undo",
+        lambda t: {"visit": "1", "page": "row"},
     ),
     "workers.edit": Write(
         WorkerForm,

@@ -14,7 +14,12 @@ def test_every_message_has_a_chinese_translation():
     """No msgid in code or templates is missing or empty in the zh catalog."""
     with open(ROOT / "webapp/translations/zh/LC_MESSAGES/messages.po", "rb") as f:
         catalog = read_po(f)
-    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    # A plural message's id and string are tuples: its first id, and any string at all.
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and (any(m.string) if m.pluralizable else m.string) and not m.fuzzy
+    }
     found = {
         msg[2] if isinstance(msg[2], str) else msg[2][0]
         # templates/_macros/ too: Babel skips folders starting with "_" unless told otherwise.

@@ -97,7 +97,6 @@ def test_an_observation_page_may_be_kept(tree, login_as, app):
     with app.app_context():
         from webapp.models import Observation
 
-        household_b = db.session.get(Household, tree.household_b.id)
         observation = Observation(
             resident_id=tree.resident_a.id,
             household_id=tree.household_a.id,
@@ -106,7 +105,6 @@ def test_an_observation_page_may_be_kept(tree, login_as, app):
             reason="密切接触",
             created_by_id=tree.worker_a.id,
         )
-        assert household_b is not None
         db.session.add(observation)
         db.session.commit()
         observation_id = observation.id
@@ -355,3 +353,38 @@ def test_deactivating_a_worker_asks_first(tree, login_as):
     body = client.get(f"/workers/{tree.worker_a.id}").get_data(as_text=True)
     assert '<details class="confirm">' in body
     assert f"停用 {tree.worker_a.name}？" in body and "确认停用" in body
+
+
+def test_starting_an_observation_goes_through_the_outbox_once(tree, login_as, app):
+    """The form that starts a home observation is kept and queued like the others; sent twice
+    with its key, it starts one observation."""
+    from webapp.models import Observation
+
+    client = login_as(tree.worker_a)
+    page = client.get(f"/observations/new/{tree.resident_a.id}")
+    assert page.headers["Gridwork-Keep"] == str(tree.worker_a.id)
+    assert "data-outbox" in page.get_data(as_text=True)
+    data = {
+        "key": "key-observe-001",
+        "start_date": clock.today().isoformat(),
+        "planned_end": (clock.today() + timedelta(days=14)).isoformat(),
+        "reason": "密切接触",
+    }
+    for _ in range(2):
+        response = client.post(f"/observations/new/{tree.resident_a.id}", data=data, headers=HX)
+        assert response.status_code == 204 and response.headers["HX-Location"]
+    with app.app_context():
+        mine = select(func.count()).where(Observation.resident_id == tree.resident_a.id)
+        assert db.session.scalar(mine) == 1
+
+
+def test_errand_done_and_undone_without_javascript(tree, login_as, errand_a, app):
+    """Plain posts: 完成 and 撤销 each go back to today's list, which shows the errand as it is."""
+    client = login_as(tree.worker_a)
+    done = client.post(f"/errands/{errand_a}/done")
+    assert done.status_code == 303 and done.location.endswith("/today/")
+    assert f"/errands/{errand_a}/undo" in client.get("/today/").get_data(as_text=True)
+    undone = client.post(f"/errands/{errand_a}/undo")
+    assert undone.status_code == 303
+    with app.app_context():
+        assert db.session.get(Errand, errand_a).done_at is None

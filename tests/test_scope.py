@@ -16,6 +16,8 @@ PUBLIC = {
     "main.healthz",
     "static",
     "cards.verify",
+    # A resident's own report page: its code is the secret (and dies with the observation).
+    "selfreports.page",
     # The service worker's script: no data in it, and the sign-in page registers it.
     "offline.service_worker",
     # A micro-grid's public request page and a request's tracking page (printed contracts).
@@ -61,6 +63,7 @@ MANAGER_ONLY = {
     "imports.show",
     "imports.confirm",
     "imports.template",
+    "sweeps.new",
     # Duplicates: the list of pairs in the subtree, merging and "not duplicates"; deciding on
     # a flagged visit (both records of a pair, and the visit, must be in the subtree).
     "duplicates.index",
@@ -115,6 +118,16 @@ FIELD_WORK = {
     # today lists (the form offers each the kinds of its capabilities: Can.EXPORT for the rest).
     "exports.index",
     "exports.new",
+    # Sweeps over the worker's area (or over an area that holds it), and screening its doors.
+    "sweeps.index",
+    "sweeps.overview",
+    "sweeps.show",
+    "sweeps.screen",
+    "sweeps.found",
+    "sweeps.missed_pdf",
+    # Handing a resident under observation their self-report link, and revoking it.
+    "selfreports.issue",
+    "selfreports.revoke",
     # One's own account.
     "account.show",
     "account.password",
@@ -172,6 +185,7 @@ def url_for_other_grid(rule, tree) -> str:
         "job_id": tree.job_b.id,
         "check_id": tree.check_b.id,
         "import_id": tree.import_b.id,
+        "sweep_id": tree.sweep_b.id,
         # Made by the fixture below for this module's tests; elsewhere (the CSRF and header
         # tests) an id of no visit, which answers 404 all the same.
         "visit_id": getattr(tree, "visit_b_id", 2**31 - 1),

@@ -37,7 +37,9 @@ from . import (
     requests,
     residents,
     search,
+    selfreports,
     statuses,
+    sweeps,
     templating,
     today,
     visits,
@@ -71,6 +73,8 @@ FEATURES = (
     audit,
     imports,
     exports,
+    sweeps,
+    selfreports,
     duplicates,
     offline,
 )

@@ -42,6 +42,7 @@ from urllib.parse import unquote, urlparse
 import segno
 from flask import current_app, flash, render_template
 from flask_babel import gettext as _
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -363,3 +364,14 @@ class NUp:
             Box(left, y - half, length, self.MARK_THICKNESS) for y in ys for left in (before, after)
         ]
         return vertical + horizontal
+
+
+def page_counter() -> Markup:
+    """The CSS `content` of the page numbers, "第 X 页 / 共 Y 页" in the reader's language.
+
+    Built here because a .css template is not read for messages, and Jinja would escape the
+    quotes of a CSS string in an HTML template.
+    """
+    text = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return Markup(quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "'))

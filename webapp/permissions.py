@@ -54,6 +54,8 @@ class Can(Enum):
     # Export the households, residents, workers and field work of one's subtree to a file
     # (a field worker exports only their today lists, which FIELD_WORK allows).
     EXPORT = "export"
+    # Start a screening sweep over a node of one's subtree.
+    START_SWEEPS = "start_sweeps"
     # Post notices to any node of one's subtree and withdraw them (a micro-grid or grid leader
     # without this posts to their own area: webapp/notices/rules.may_post).
     POST_NOTICES = "post_notices"
@@ -71,6 +73,7 @@ _SUPERVISOR = frozenset(
         Can.READ_AUDIT,
         Can.IMPORT,
         Can.EXPORT,
+        Can.START_SWEEPS,
         Can.POST_NOTICES,
     }
 )

@@ -21,6 +21,7 @@ from .models import (
     Household,
     Observation,
     Resident,
+    Sweep,
     Visit,
     Worker,
     in_subtree,
@@ -168,6 +169,18 @@ def get_worker_or_404(worker_id: int) -> Worker:
     if worker is None:
         abort(404)
     return worker
+
+
+def get_sweep_or_404(sweep_id: int) -> Sweep:
+    """A sweep whose area meets the current worker's subtree: inside it, or above it (a
+    township's sweep is also its micro-grids' workers' sweep)."""
+    sweep = db.session.get(Sweep, sweep_id)
+    if sweep is None:
+        abort(404)
+    mine = scope_path()
+    if not (sweep.grid.path.startswith(mine) or mine.startswith(sweep.grid.path)):
+        abort(404)
+    return sweep
 
 
 def grid_by_code(code: str) -> Grid | None:

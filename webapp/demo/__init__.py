@@ -22,6 +22,7 @@ from . import bulk
 from .history import load_history
 from .people import DEMO_PHONES, PASSWORD, People
 from .scales import SCALES
+from .sweeps import load_sweeps
 from .tree import build_tree
 
 SEED = 2020
@@ -49,6 +50,7 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     tree = build_tree(SCALES[scale], rng, created, echo)
     People(tree, SCALES[scale], rng, now, created, echo).load()
     load_history(now, random.Random(SEED), echo)
+    load_sweeps(now, random.Random(SEED + 1), echo)
     bulk.reset_sequences()
     return sign_ins()
 

@@ -24,6 +24,8 @@ TABLES = (
     "observation_event",
     "follow_up",
     "errand",
+    "sweep",
+    "screening",
 )
 
 

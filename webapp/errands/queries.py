@@ -7,6 +7,8 @@ changes a past day's figures."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
@@ -27,6 +29,20 @@ def open_errands(limit: int = 30) -> list[Errand]:
         .order_by(Errand.created_at)
     )
     return list(db.session.scalars(stmt.limit(limit)))
+
+
+def done_since(worker_id: int, since: datetime) -> list[Errand]:
+    """Errands `worker_id` marked done since `since`: they stay on the today list while their
+    undo lasts, so that a page drawn again (a plain post, a reload) still offers it."""
+    stmt = (
+        select(Errand)
+        .join(Errand.household)
+        .join(Household.grid)
+        .options(contains_eager(Errand.household))
+        .where(scope.within(Grid.path), Errand.done_by_id == worker_id, Errand.done_at >= since)
+        .order_by(Errand.done_at)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def open_count() -> int:

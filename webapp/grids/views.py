@@ -8,11 +8,13 @@ from flask_login import current_user
 from wtforms.validators import InputRequired
 
 from .. import activation, places, scope
+from ..clock import today
 from ..htmx import render
 from ..models import MICRO_LEVEL, Grid
 from ..pdf import warn_unprintable
 from ..permissions import Can, requires
 from ..rules import RuleError
+from ..sweeps.queries import open_with_coverage
 from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import GridForm
@@ -31,7 +33,11 @@ def index():
 def show(grid_id: int):
     """A node: its children with counts, or, for a micro-grid, its households."""
     grid = scope.get_grid_or_404(grid_id)
-    context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
+    context = {
+        "grid": grid,
+        "crumbs": scope.ancestors_in_scope(grid),
+        "sweeps": open_with_coverage(grid, today()),
+    }
     if grid.is_micro:
         places.set_page_node(grid)  # its rows' addresses are said below the micro-grid
         return render(

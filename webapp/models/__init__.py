@@ -33,6 +33,7 @@ from .notices import Notice
 from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 from .requests import Mediation, ServiceRequest
+from .sweeps import SWEEP_CHECKS, Screening, SelfReportLink, Sweep
 
 __all__ = [
     "ACTIONS",
@@ -49,6 +50,7 @@ __all__ = [
     "SEVERITY",
     "SLOTS",
     "STATUSES",
+    "SWEEP_CHECKS",
     "SYMPTOMS",
     "VISIT_METHODS",
     "VISIT_OUTCOMES",
@@ -74,8 +76,11 @@ __all__ = [
     "RateLimitCounter",
     "Resident",
     "ResidentMove",
+    "Screening",
+    "SelfReportLink",
     "ServiceRequest",
     "StatusChange",
+    "Sweep",
     "Visit",
     "VisitResolution",
     "Worker",

@@ -38,6 +38,8 @@ ACTIONS = {
     "card_revoked": _l("Card revoked"),
     "colour_lowered": _l("Colour lowered"),
     "observation_released": _l("Released early from observation"),
+    "self_report_link_issued": _l("Self-report link given"),
+    "self_report_link_revoked": _l("Self-report link revoked"),
     "audit_exported": _l("Audit trail exported"),
     "import": _l("Data imported"),
     "export": _l("List exported"),

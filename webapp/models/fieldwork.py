@@ -7,7 +7,18 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint, and_, func, or_
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    UniqueConstraint,
+    and_,
+    false,
+    func,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -211,7 +222,9 @@ class FollowUp(db.Model):
     observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id"))
     slot_date: Mapped[date]
     slot: Mapped[str] = mapped_column(String(2))
-    worker_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
+    # None when the resident reported it through their own link (self_reported).
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
+    self_reported: Mapped[bool] = mapped_column(default=False, server_default=false())
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=now)
     temperature: Mapped[float] = mapped_column(Numeric(3, 1, asdecimal=False))
@@ -220,7 +233,7 @@ class FollowUp(db.Model):
     client_key: Mapped[str] = mapped_column(KEY, unique=True)
 
     observation: Mapped[Observation] = relationship(back_populates="follow_ups")
-    worker: Mapped[Worker] = relationship()
+    worker: Mapped[Worker | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("observation_id", "slot_date", "slot", name="uq_follow_up_slot"),

@@ -161,8 +161,9 @@ def record_follow_up(
     temperature: float,
     symptoms: list[str],
     supplies: str | None,
-    worker_id: int,
+    worker_id: int | None,
     key: str,
+    self_reported: bool = False,
 ) -> FollowUp:
     """Record one follow-up of a slot that has begun, and apply what it sets off.
 
@@ -177,7 +178,7 @@ def record_follow_up(
         raise Conflict(
             _(
                 "This slot was already recorded by %(worker)s at %(time)s.",
-                worker=done.worker.name,
+                worker=done.recorded_by,
                 time=done.recorded_at.strftime("%H:%M"),
             )
         )
@@ -186,6 +187,7 @@ def record_follow_up(
         slot_date=slot_date,
         slot=slot,
         worker_id=worker_id,
+        self_reported=self_reported,
         grid_id=observation.household.grid_id,
         recorded_at=now(),
         temperature=temperature,

@@ -14,8 +14,10 @@ from ..clock import now, today
 from ..extensions import db
 from ..htmx import is_partial, redirect_after_write, render
 from ..models import SLOTS, FollowUp, Observation, Resident
+from ..pdf import qr_png_data_uri
 from ..permissions import Can, requires
 from ..rules import Conflict, RuleError
+from ..selfreports import rules as selfreports
 from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
@@ -72,10 +74,14 @@ def _page(
         (SLOTS[slot], slot_state(day, slot, at), rules.recorded(observation, day, slot))
         for slot in slots()
     ]
+    link = selfreports.live_link(observation)
     return render(
         "observations/show.html",
         "observations/_update.html",
         observation=observation,
+        self_report=link,
+        self_report_url=selfreports.link_url(link) if link else None,
+        self_report_qr=qr_png_data_uri(selfreports.link_url(link)) if link else None,
         form=form,
         # A refused extension or release comes back in its own fold, open, with what was typed.
         extend_form=extend_form or ExtendForm(formdata=None),

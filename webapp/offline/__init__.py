@@ -1,7 +1,8 @@
 """Pages that open without signal: the service worker (/sw.js) and what the server tells it.
 
 The server, not the script, decides which pages a phone may keep: a page a field worker opened
-(today, a micro-grid, a household, an observation, the registration form) answers with
+(today, a micro-grid, a household, an observation, the forms that register a resident or
+start an observation) answers with
 `Gridwork-Keep: <worker id>`, and the service worker keeps its last copy for that worker only;
 the sign-in page answers `Gridwork-Keep: clear`, and the copies go. Supervisors' desk pages,
 fragments and everything else carry no such header and are never kept.
@@ -28,6 +29,7 @@ KEPT_PAGES = frozenset(
         "grids.show",
         "households.show",
         "observations.show",
+        "observations.new",
         "residents.new",
     }
 )

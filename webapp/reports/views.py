@@ -16,16 +16,14 @@ from datetime import datetime
 from io import BytesIO
 
 from flask import Response, redirect, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from .. import scope
 from ..clock import now
 from ..htmx import render
 from ..models import Grid
-from ..pdf import render_pdf
+from ..pdf import page_counter, render_pdf
 from ..permissions import Can, requires
 from . import bp
 from .forms import DayChoice, daily_choice, period_choice
@@ -138,14 +136,3 @@ def _pdf(kind: Kind, context: dict, name: Callable) -> Response:
     # Figures change with every visit: never serve yesterday's copy from a cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def page_counter() -> Markup:
-    """The CSS `content` of the page numbers, "第 X 页 / 共 Y 页" in the reader's language.
-
-    Built here because a .css template is not read for messages, and Jinja would escape the
-    quotes of a CSS string in an HTML template.
-    """
-    text = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
-    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return Markup(quoted.replace("\x01", '" counter(page) "').replace("\x02", '" counter(pages) "'))
