@@ -6,7 +6,7 @@ help: a refusal for a reason in its selection (no worker matches, the area is go
 same way every time, so no retry is offered. Jobs failed before this revision keep the retry.
 
 Revision ID: a3c1e2f4b5d6
-Revises: ec659655150c
+Revises: 09fec73d5e23
 Create Date: 2026-12-01 12:30:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3c1e2f4b5d6'
-down_revision = 'ec659655150c'
+down_revision = '09fec73d5e23'
 branch_labels = None
 depends_on = None
 
