@@ -26,10 +26,12 @@ system-deps:
 translations: .venv/.runtime
 	@.venv/bin/pybabel compile -d webapp/translations >/dev/null
 
+# The QR codes on the cards it prints point where it serves, unless PUBLIC_BASE_URL says else.
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: system-deps translations
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --scale small
-	@echo "Gridwork on http://127.0.0.1:$(PORT)"
+	@echo "Gridwork on http://127.0.0.1:$(PORT) (QR codes: $$PUBLIC_BASE_URL)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set; both run even when

@@ -332,12 +332,13 @@ def test_batch_issues_cards_only_to_those_without_one(tree, login_as, app):
 
 
 def test_batch_without_issuing_prints_only_valid_cards(tree, login_as, app):
-    """Unticking 'issue' prints only cards already valid; none at all is a clear failure."""
+    """Unticking 'issue' prints only cards already valid; none at all is a clear failure,
+    with a way back to the selection rather than a retry that would fail the same way."""
     client = login_as(tree.supervisor_a)
     job = run_batch(client, tree.grid_a.id, issue="")
     assert job.status == "failed" and "没有有效的工作证" in job.error
     page = client.get(f"/progress/{job.id}").get_data(as_text=True)
-    assert "重试" in page
+    assert "重试" not in page and "修改打印范围" in page
 
 
 def test_batch_of_chosen_workers(tree, login_as, app, tmp_path):

@@ -116,9 +116,10 @@ def test_job_survives_a_reload(tree, login_as, app):
 
 
 def test_a_failed_job_says_why_and_can_be_retried(tree, login_as, app):
-    """A JobError's message is shown; Try again runs the job from the start to the end."""
+    """A JobError's message is shown; when it may pass (retryable), Try again runs the job
+    from the start to the end."""
     client = login_as(tree.supervisor_a)
-    behaviour["fail"] = jobs.JobError("没有可打印的工作证。")
+    behaviour["fail"] = jobs.JobError("没有可打印的工作证。", retryable=True)
     job_id = start(app, tree.supervisor_a.id)
     for _ in range(STEPS):
         gate.release()
@@ -136,6 +137,21 @@ def test_a_failed_job_says_why_and_can_be_retried(tree, login_as, app):
     jobs.wait_for_in_process_jobs()
     job = row(app, job_id)
     assert job.status == "done" and job.error is None and job.progress == STEPS
+
+
+def test_a_refusal_that_would_come_back_offers_no_retry(tree, login_as, app):
+    """A JobError (a reason in what the job was asked) is shown without Try again: the same
+    job would fail the same way; a retry posted anyway does not run it."""
+    client = login_as(tree.supervisor_a)
+    behaviour["fail"] = jobs.JobError("没有可打印的工作证。")
+    job_id = start(app, tree.supervisor_a.id)
+    for _ in range(STEPS):
+        gate.release()
+    jobs.wait_for_in_process_jobs()
+    page = client.get(f"/progress/{job_id}").get_data(as_text=True)
+    assert "任务失败：没有可打印的工作证。" in page and "/retry" not in page
+    client.post(f"/progress/{job_id}/retry")
+    assert row(app, job_id).status == "failed"
 
 
 def test_an_unexpected_error_is_named(tree, app):
@@ -228,7 +244,7 @@ def test_rq_runs_the_same_job_to_completion(tree, login_as, app, rq):
 def test_rq_failure_and_retry(tree, login_as, app, rq):
     """On RQ too a failure is recorded with its reason and Try again queues the job anew."""
     client = login_as(tree.supervisor_a)
-    behaviour["fail"] = jobs.JobError("磁盘已满。")
+    behaviour["fail"] = jobs.JobError("磁盘已满。", retryable=True)
     job_id = start(app, tree.supervisor_a.id)
     for _ in range(STEPS):
         gate.release()

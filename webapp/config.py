@@ -86,7 +86,11 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         # The queue that RQ workers listen on (`rq worker gridwork`).
         self.RQ_QUEUE = os.environ.get("RQ_QUEUE", "gridwork")
-        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # The address printed in every card's QR code. Unset, it follows PORT (as `make run`
+        # serves), so the codes of a development server on another port still open.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+            f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+        )
         # How many reverse proxies stand in front (nginx: 1). Their X-Forwarded-For gives the
         # rate limits the resident's address instead of the proxy's.
         self.PROXY_COUNT = _env_int("PROXY_COUNT", 0)

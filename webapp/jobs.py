@@ -5,10 +5,13 @@ servers, jobs survive an app restart), or on one thread inside the app process o
 embedded default: one machine, nothing else to run). The job's state lives in the `job` table,
 so any app server can draw its progress bar and the download survives a page reload.
 
-A job function takes (job, progress) and returns (path, download name); it calls progress(n)
-as it goes. Register it with @job_kind("name", title=...): the title heads its progress page.
-It raises JobError with a message for the user when the work cannot be done; any other
-exception fails the job too, with its type and text.
+A job function takes (job, progress) and returns (path, download name), or (path, download
+name, outcome): a small dict of what it did, kept on the job; it calls progress(n) as it goes.
+Register it with @job_kind("name", title=..., describe=...): the title heads its progress page,
+describe(job) (optional) names what the job works on, where to go back to and how its outcome
+reads. It raises JobError with a message for the user when the work cannot be done (the job is
+not offered again: it would fail the same way, unless the error says retryable=True); any other
+exception fails the job too, with its type and text, and may be retried.
 With RQ, result files are written under the instance folder of the worker that ran the job:
 app servers and RQ workers must share that folder (or run on one machine).
 """
@@ -22,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,9 +41,23 @@ from .extensions import db
 from .models import Job
 
 log = logging.getLogger(__name__)
-JobFunction = Callable[[Job, Callable[[int], None]], tuple[Path, str]]
+JobFunction = Callable[[Job, Callable[[int], None]], tuple]
 KINDS: dict[str, JobFunction] = {}
 TITLES: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a job's page says about it: what it works on ("龙腾社区 · workers: 45"), the page
+    it was started from, and what it did once done ("3 issued, 45 printed")."""
+
+    what: str = ""
+    back_url: str | None = None
+    back_label: str = ""
+    outcome: str = ""
+
+
+DESCRIBERS: dict[str, Callable[[Job], Subject]] = {}
 # A running job touches its row at every progress step (a few seconds apart); one silent for
 # this long has lost its worker (an app restart, a killed RQ work horse) and may be retried.
 STALE_AFTER = timedelta(minutes=10)
@@ -58,15 +76,26 @@ _executor_lock = threading.Lock()
 
 
 class JobError(Exception):
-    """The job cannot be done, for a reason the user can act on (shown as it is)."""
+    """The job cannot be done, for a reason the user can act on (shown as it is). Such a
+    reason lies in what the job was asked, so running it again would fail the same way: no
+    retry is offered unless `retryable`."""
+
+    def __init__(self, message: str, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
-def job_kind(name: str, title: str) -> Callable[[JobFunction], JobFunction]:
-    """Register a job function under `name`; `title` (a lazy string) heads its progress page."""
+def job_kind(
+    name: str, title: str, describe: Callable[[Job], Subject] | None = None
+) -> Callable[[JobFunction], JobFunction]:
+    """Register a job function under `name`; `title` (a lazy string) heads its progress page,
+    `describe` says what it works on."""
 
     def register(function: JobFunction) -> JobFunction:
         KINDS[name] = function
         TITLES[name] = title
+        if describe is not None:
+            DESCRIBERS[name] = describe
         return function
 
     return register
@@ -117,13 +146,22 @@ def is_stale(job: Job) -> bool:
     return job.status == "running" and (job.updated_at or job.created_at) < now() - STALE_AFTER
 
 
+def describe(job: Job) -> Subject:
+    """What the job's page says about it (nothing more than its title for most kinds)."""
+    describer = DESCRIBERS.get(job.kind)
+    return describer(job) if describer else Subject()
+
+
 def can_retry(job: Job) -> bool:
-    return job.status == "failed" or is_stale(job)
+    """A failure that running again may cure (an unexpected error, a lost worker); not a
+    refusal that would come back the same."""
+    return (job.status == "failed" and job.retryable) or is_stale(job)
 
 
 def retry(job: Job) -> None:
     """Run a failed (or abandoned) job again from the start."""
     job.status, job.progress, job.error, job.finished_at = "queued", 0, None, None
+    job.outcome, job.retryable = None, True
     job.result_path = job.result_name = None
     job.updated_at = now()
     db.session.commit()
@@ -205,10 +243,10 @@ def _execute(job_id: str) -> None:
         db.session.commit()
 
     try:
-        path, name = KINDS[job.kind](job, progress)
+        path, name, *rest = KINDS[job.kind](job, progress)
     except JobError as error:
         db.session.rollback()
-        _fail(job_id, str(error))
+        _fail(job_id, str(error), retryable=error.retryable)
         return
     except Exception as error:  # a failed job says why and can be retried
         db.session.rollback()
@@ -219,13 +257,14 @@ def _execute(job_id: str) -> None:
     job = db.session.get(Job, job_id)
     job.status, job.progress = "done", job.total
     job.result_path, job.result_name = str(path), file_name(name)
+    job.outcome = rest[0] if rest else None
     job.finished_at = job.updated_at = now()
     db.session.commit()
 
 
-def _fail(job_id: str, message: str) -> None:
+def _fail(job_id: str, message: str, retryable: bool = True) -> None:
     job = db.session.get(Job, job_id)
-    job.status = "failed"
+    job.status, job.retryable = "failed", retryable
     job.error = message[:2000]
     job.finished_at = job.updated_at = now()
     db.session.commit()

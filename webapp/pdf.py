@@ -9,20 +9,30 @@ the app: the URL fetcher only reads data: URLs and files under the app's own fol
 templates/pdf, static), the photo folder and the images the app draws for its PDFs; never the
 rest of the instance folder, which holds the secret key and the SQLite file.
 
+The subset holds Latin, punctuation, the basic CJK block, the whole of Extension A and every
+Extension B–G character Noto Sans CJK SC has (刘䶮, 李𬌗, the village 㳇溪村); coverage.json,
+made with it, lists the code points it covers, so a name can be checked when it is saved and
+on the print page (missing_glyphs, unprintable) without opening the fonts.
+
 A character missing from the font prints as an empty box while text extraction still finds it,
 so WeasyPrint's ".notdef glyph rendered" warning is turned into MissingGlyphError when the app
-is configured with PDF_STRICT_GLYPHS (the tests do).
+is configured with PDF_STRICT_GLYPHS (the tests do). Cards print 〓 in its place (printable).
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import bisect
+import functools
 import gc
+import json
 import logging
 import struct
 import threading
+import unicodedata
 import zlib
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +40,7 @@ from typing import BinaryIO
 from urllib.parse import unquote, urlparse
 
 import segno
-from flask import current_app, render_template
+from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -86,6 +96,83 @@ def _watch_glyphs():
         raise MissingGlyphError("; ".join(watch.missing[:5]))
 
 
+@functools.cache
+def _coverage() -> tuple[list[int], list[int], dict[int, int]]:
+    data = json.loads((FONT_DIR / "coverage.json").read_text())
+    starts = [start for start, _end in data["ranges"]]
+    ends = [end for _start, end in data["ranges"]]
+    return starts, ends, {int(point): width for point, width in data["widths"].items()}
+
+
+def has_glyph(char: str) -> bool:
+    """Whether the PDF font (both weights) draws `char`."""
+    starts, ends, _widths = _coverage()
+    point = ord(char)
+    index = bisect.bisect_right(starts, point) - 1
+    return index >= 0 and point <= ends[index]
+
+
+def _drawn(char: str) -> bool:
+    # Spaces, controls, joiners and variation selectors print nothing of their own.
+    return not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Mn", "Zs")
+
+
+def missing_glyphs(text: str | None) -> list[str]:
+    """The characters of `text` the PDF font has no glyph for, once each, in order."""
+    missing: list[str] = []
+    for char in text or "":
+        if char not in missing and _drawn(char) and not has_glyph(char):
+            missing.append(char)
+    return missing
+
+
+# The typesetter's mark for a character the type case lacks (geta, 〓): printed in its place, a
+# gap is seen and can be written in by hand, where the font's empty box would read as a space.
+MISSING_MARK = "\u3013"
+
+
+def printable(text: str) -> str:
+    """`text` with each character the PDF font cannot draw replaced by MISSING_MARK."""
+    missing = missing_glyphs(text)
+    return "".join(MISSING_MARK if char in missing else char for char in text) if missing else text
+
+
+def describe_chars(chars: Iterable[str]) -> str:
+    """'𪚥 (U+2A6A5)、…': the characters and their code points, for a message."""
+    return "、".join(f"{char} (U+{ord(char):04X})" for char in chars)
+
+
+def unprintable(fields: dict[str, str | None]) -> list[str]:
+    """One message per field (label → text) with characters the PDF font cannot print."""
+    messages = []
+    for label, text in fields.items():
+        if missing := missing_glyphs(text):
+            messages.append(
+                _(
+                    "%(field)s “%(text)s”: %(chars)s has no glyph in the print font and will"
+                    " not print (a card shows 〓 in its place).",
+                    field=label,
+                    text=text,
+                    chars=describe_chars(missing),
+                )
+            )
+    return messages
+
+
+def warn_unprintable(fields: dict[str, str | None]) -> None:
+    """After a save: a warning (the save stands) for each field that would not print whole."""
+    for message in unprintable(fields):
+        flash(message, "warning")
+
+
+def text_width_mm(text: str, points: float) -> float:
+    """How wide `text` is set in the Bold PDF font at `points`, in millimetres (no kerning:
+    CJK has none, and a name is mostly CJK)."""
+    _starts, _ends, widths = _coverage()
+    units = sum(widths.get(ord(char), 1000) for char in text)
+    return units / 1000 * points * 25.4 / 72
+
+
 def drawn_dir() -> Path:
     """Where the app keeps the images it draws for its PDFs (a card's background)."""
     path = Path(current_app.instance_path) / "cache"
@@ -134,11 +221,33 @@ def _free_fonts() -> None:
 
 def write_pdf(html: str, target: str | Path | BinaryIO | None = None) -> bytes | None:
     """Render `html` to a PDF (bytes, or written to `target`)."""
+    return write_pdf_in_steps([html], target)
+
+
+def write_pdf_in_steps(
+    htmls: Iterable[str],
+    target: str | Path | BinaryIO | None = None,
+    laid_out: Callable[[int], None] | None = None,
+) -> bytes | None:
+    """One PDF of several HTML documents' pages, in order, with the first one's title.
+
+    Each is laid out in turn and `laid_out(n)` hears after the n-th: a batch's progress bar
+    moves every few sheets while one PDF of 200 cards renders. The PDF is written once, so it
+    embeds one subset of each font, not one per step.
+    """
     with _fonts_lock, _watch_glyphs():
         font_config = _font_config()
         fonts_css = CSS(string=_font_faces(), font_config=font_config, url_fetcher=fetcher())
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
-        return document.write_pdf(target, stylesheets=[fonts_css], font_config=font_config)
+        documents = []
+        for number, html in enumerate(htmls, 1):
+            document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
+            documents.append(document.render(stylesheets=[fonts_css], font_config=font_config))
+            if laid_out is not None:
+                laid_out(number)
+        if len(documents) == 1:
+            return documents[0].write_pdf(target)
+        pages = [page for document in documents for page in document.pages]
+        return documents[0].copy(pages).write_pdf(target)
 
 
 def render_pdf(

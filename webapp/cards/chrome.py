@@ -65,11 +65,9 @@ def chrome_path(issuer: str) -> Path:
 
 def _check_glyphs(text: str) -> None:
     """Pillow prints a missing character as a box without a word: check the issuer's
-    characters against the font (the labels are ours, and covered)."""
-    from fontTools.ttLib import TTFont
-
-    cmap = TTFont(str(pdf.FONT_DIR / "NotoSansSC-Regular.subset.woff2"), lazy=True).getBestCmap()
-    missing = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
+    characters against the font (the labels are ours, and covered). The card's page names
+    them to the user (printing.face_problems)."""
+    missing = pdf.missing_glyphs(text)
     if missing and current_app.config["PDF_STRICT_GLYPHS"]:
         raise pdf.MissingGlyphError(f"no glyph for {''.join(missing)!r} in the card font")
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
@@ -163,3 +165,21 @@ class Selection:
             wanted = set(self.positions)
             return [row[0] for row in rows if wanted & set(row[1] or [])]
         return [row[0] for row in rows]
+
+
+def print_problems(grid: Grid, worker_ids: list[int], limit: int = 10) -> list[str]:
+    """What would not print whole in a batch of these workers: names and grid names with
+    characters the PDF font has no glyph for (the first `limit`), checked in memory."""
+    from .. import pdf  # the printing kit, imported when a batch page asks
+
+    with force_locale("zh"):
+        name_label, grid_label = _("Name"), _("Assigned grid")
+    problems: list[str] = []
+    names = db.session.scalars(select(Worker.name).where(Worker.id.in_(worker_ids)))
+    grids = db.session.scalars(select(Grid.name).where(in_subtree(Grid.path, grid.path)))
+    for label, texts in ((name_label, names), (grid_label, grids)):
+        for text in texts:
+            problems += pdf.unprintable({label: text})
+            if len(problems) >= limit:
+                return problems
+    return problems

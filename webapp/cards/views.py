@@ -34,7 +34,7 @@ from ..progress.queries import recent_jobs
 from ..writes import REFUSED, done, save
 from . import bp
 from .forms import BatchForm, IssueForm, PhotoForm, RevokeForm
-from .printing import faces_for, render_card
+from .printing import base_url_warning, face_problems, faces_for, render_card
 from .queries import (
     STATES,
     Selection,
@@ -42,6 +42,7 @@ from .queries import (
     current_card,
     get_card_or_404,
     listable_workers,
+    print_problems,
     public_check,
 )
 from .rules import REASONS, issue, revoke
@@ -50,9 +51,17 @@ from .rules import REASONS, issue, revoke
 LIST_LIMIT = 300
 
 
+def _print_warnings(problems: list[str]) -> list[str]:
+    """Said in red on a page that prints: QR codes that phones cannot open, then characters
+    that would print as empty boxes."""
+    warning = base_url_warning()
+    return ([warning] if warning else []) + problems
+
+
 def _panel(worker: Worker, issue_form=None, revoke_form=None, status: int = 200):
     cards = cards_of(worker)
     current = current_card(cards)
+    printable = current is not None and current.state(today()) == "valid"
     return render(
         "cards/show.html",
         "cards/_panel.html",
@@ -66,6 +75,10 @@ def _panel(worker: Worker, issue_form=None, revoke_form=None, status: int = 200)
         reasons=REASONS,
         states=STATES,
         display_serial=codes.display,
+        # Said on the page that prints, before the card is printed.
+        print_warnings=_print_warnings(face_problems(faces_for([current.id])[0]))
+        if printable
+        else [],
         status=status,
     )
 
@@ -228,6 +241,7 @@ def batch(grid_id: int):
         listed=bool(listed),
         recent=recent_jobs(current_user.id, "cards"),
         job_states=jobs.STATES,
+        print_warnings=_print_warnings(print_problems(grid, worker_ids)),
         status=422 if form.errors or form.form_errors else 200,
     )
 

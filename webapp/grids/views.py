@@ -11,6 +11,7 @@ from .. import activation, places, scope
 from ..clock import today
 from ..htmx import render
 from ..models import MICRO_LEVEL, Grid
+from ..pdf import warn_unprintable
 from ..permissions import Can, requires
 from ..rules import RuleError
 from ..sweeps.queries import open_with_coverage
@@ -76,6 +77,7 @@ def new(grid_id: int):
         kind = (form.kind.data or None) if form.kind else None
         node = save(form, lambda: rules.add_child(parent, form.name.data, form.code.data, kind))
         if node is not REFUSED:
+            warn_unprintable({form.name.label.text: node.name})
             return done(
                 _("%(name)s was added.", name=node.name), url_for("grids.show", grid_id=parent.id)
             )
@@ -94,6 +96,7 @@ def edit(grid_id: int):
     elif not form.is_submitted():
         form.parent_code.data = grid.parent.code
     if form.validate_on_submit() and save(form, lambda: _apply_edit(grid, form)) is not REFUSED:
+        warn_unprintable({form.name.label.text: grid.name})
         return done(
             _("%(name)s was saved.", name=grid.name), url_for("grids.show", grid_id=grid.id)
         )

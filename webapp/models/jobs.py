@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import now
@@ -27,6 +27,11 @@ class Job(db.Model):
     result_path: Mapped[str | None] = mapped_column(String(300))
     result_name: Mapped[str | None] = mapped_column(String(120))
     error: Mapped[str | None] = mapped_column(Text)
+    # What a finished job did, for its page to end with (cards: {"issued": 3, "printed": 45}).
+    outcome: Mapped[dict | None] = mapped_column(JSON)
+    # False when the job failed for a reason in what it was asked (the area is gone, nobody
+    # matches): running it again would fail the same way, so no retry is offered.
+    retryable: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("worker.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     finished_at: Mapped[datetime | None]

@@ -40,6 +40,8 @@ def show(job_id: str):
         "progress/_bar.html",
         job=get_job_or_404(job_id),
         is_stale=jobs.is_stale,
+        can_retry=jobs.can_retry,
+        describe=jobs.describe,
     )
     # The bar is polled every second: no cache may answer with an old one.
     response.headers["Cache-Control"] = "no-store"

@@ -14,6 +14,7 @@ from ..htmx import render
 from ..idempotency import KEY_SHAPE
 from ..identity import mask_id_number, mask_name
 from ..models import Household, Resident
+from ..pdf import warn_unprintable
 from ..permissions import Can, requires
 from ..rules import RuleError
 from ..writes import REFUSED, apply_and_redirect, done, form_error, save
@@ -110,6 +111,7 @@ def new(household_id: int):
             form_error(form, error)
         else:
             back = url_for("households.show", household_id=household.id)
+            warn_unprintable({form.name.label.text: resident.name})
             return done(_("%(name)s was added.", name=resident.name), back)
     return _form_page(form, household, None)
 
@@ -130,6 +132,7 @@ def edit(resident_id: int):
     correct = lambda: rules.correct(resident, _details(form, resident))  # noqa: E731
     if form.validate_on_submit() and save(form, correct) is not REFUSED:
         back = url_for("households.show", household_id=resident.household_id)
+        warn_unprintable({form.name.label.text: resident.name})
         return done(_("%(name)s was saved.", name=resident.name), back)
     return _form_page(form, resident.household, resident)
 

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..forms import choices, keep_stored_phone
 from ..htmx import render
 from ..models import ROLES, Grid, Worker
+from ..pdf import warn_unprintable
 from ..permissions import Can, manageable_roles, requires
 from ..writes import REFUSED, done, save
 from . import areas, bp, rules
@@ -163,6 +164,7 @@ def new():
     form.password.description = FIRST_PASSWORD
     worker = Worker()
     if _submitted(form, worker):
+        warn_unprintable({form.name.label.text: worker.name})
         return done(
             _("%(name)s was added.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
@@ -179,6 +181,7 @@ def edit(worker_id: int):
     if not form.is_submitted():
         form.area.data = areas.label_of(worker.scope)
     if _submitted(form, worker):
+        warn_unprintable({form.name.label.text: worker.name})
         return done(
             _("%(name)s was saved.", name=worker.name), url_for("workers.show", worker_id=worker.id)
         )
