@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from ..forms import Form, code_field, phone_field, strip, text_field
+from ..forms import Form, choices, code_field, phone_field, strip, text_field
 from ..idempotency import key_field
 from ..identity import is_valid_id_number, normalize_id_number
 from ..models import CHECK_KINDS, OUTCOMES, SHIFTS
@@ -21,14 +21,14 @@ class PostForm(Form):
     worker_phone = phone_field(_l("Worker's phone"), _l("Enter the worker's phone."))
     shift = SelectField(
         _l("Shift"),
-        choices=[(k, label) for k, (label, _f, _a) in SHIFTS.items()],
+        choices=choices({k: label for k, (label, _f, _a) in SHIFTS.items()}),
         validators=[InputRequired(_l("Choose a shift."))],
         validate_choice=True,
     )
 
 
 class TakeOffForm(Form):
-    post = IntegerField(validators=[InputRequired()])
+    post = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
 
 
 # One tap: what was checked and its outcome, as the button's value ("person.turned_back").
@@ -95,9 +95,11 @@ class HandoverForm(_Tap):
 
 def _id(value) -> int:
     try:
-        return int(value or 0)
+        number = int(value or 0)
     except (TypeError, ValueError):
         return 0
+    # An id the database can hold (a larger one is no record's).
+    return number if 0 < number < 2**31 else 0
 
 
 class ReceiveForm(Form):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from .. import idempotency, scope
 from ..clock import now
@@ -266,10 +267,11 @@ def receive(handover_id: int):
     )
     residents = [r for h in households for r in h.residents if r.active]
     form = ReceiveForm()
-    form.resident.choices = [(0, "—")] + [
-        (r.id, f"{r.name} · {r.household.address}") for r in residents
+    none = SelectChoice(0, "—")
+    form.resident.choices = [none] + [
+        SelectChoice(r.id, f"{r.name} · {r.household.address}") for r in residents
     ]
-    form.household.choices = [(0, "—")] + [(h.id, h.address) for h in households]
+    form.household.choices = [none] + [SelectChoice(h.id, h.address) for h in households]
     if handover.received_at is None and form.validate_on_submit():
         try:
             if form.resident.data:
