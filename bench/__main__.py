@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from . import actions, cards, exports, imports, lighthouse, offline, pages, posters, reports, sweeps
+from . import (
+    actions,
+    cards,
+    checkpoints,
+    exports,
+    imports,
+    lighthouse,
+    offline,
+    pages,
+    posters,
+    reports,
+    sweeps,
+)
 from .common import app_for, emit, flask, reset_database
 
 
@@ -25,6 +37,7 @@ def main() -> None:
     actions.run(app, args.database)  # gunicorn under load; fills visits to 1,000,000 first
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
     sweeps.run(app, args.database)  # the zone's coverage page; one-tap screenings under load
+    checkpoints.run(app, args.database)  # the staff's screen; taps at 5 checkpoints under load
     cards.run(app)  # every worker's card as one job, in a process of its own
     posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.
