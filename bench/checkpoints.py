@@ -36,13 +36,18 @@ def set_up(app) -> list[tuple[int, list[str]]]:
     from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Grid, Worker, shift_at
 
     workers = field_workers(app, CHECKPOINTS * STAFF_EACH)
+    if not workers:
+        raise RuntimeError("no field worker on a micro-grid of 40 households to staff a checkpoint")
     with app.app_context():
         root = db.session.scalar(select(Grid).where(Grid.parent_id.is_(None)))
         made = []
         for n in range(CHECKPOINTS):
             checkpoint = Checkpoint(name=f"基准卡口{n + 1}", place=f"入城道路{n + 1}", grid=root)
             db.session.add(checkpoint)
-            phones = [phone for phone, _grid, _h in workers[n::CHECKPOINTS]]
+            # The zone has plenty; a small demo may put one worker on several checkpoints.
+            phones = sorted(
+                {workers[(n * STAFF_EACH + j) % len(workers)][0] for j in range(STAFF_EACH)}
+            )
             for phone in phones:
                 worker = db.session.scalar(select(Worker).where(Worker.phone == phone))
                 for shift in ("night", "day", "evening"):

@@ -27,8 +27,12 @@ def handovers(moment: Moment) -> dict | None:
 
 
 def posts(moment: Moment) -> dict | None:
-    found = queries.posts_of(current_user.id)
-    return {"posts": found} if found else None
+    # One row per checkpoint, with the worker's shifts there.
+    found: dict[int, tuple] = {}
+    for post in queries.posts_of(current_user.id):
+        _checkpoint, shifts = found.setdefault(post.checkpoint_id, (post.checkpoint, []))
+        shifts.append(post.shift_label)
+    return {"rows": list(found.values())} if found else None
 
 
 def register(app: Flask) -> None:
