@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from . import loadgen
-from .actions import RATE, SECONDS, SEED, field_workers, gunicorn, key, log, offered
+from .actions import RATE, SECONDS, SEED, gunicorn, key, log, offered
 from .common import emit, signed_in_client
 from .loadgen import Request
 from .pages import gz
@@ -35,18 +35,24 @@ def set_up(app) -> list[tuple[int, list[str]]]:
     from webapp.extensions import db
     from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Grid, Worker, shift_at
 
-    workers = field_workers(app, CHECKPOINTS * STAFF_EACH)
+    with app.app_context():
+        workers = db.session.scalars(
+            select(Worker.phone)
+            .where(Worker.role == "worker", Worker.active)
+            .order_by(Worker.id)
+            .limit(CHECKPOINTS * STAFF_EACH)
+        ).all()
     if not workers:
-        raise RuntimeError("no field worker on a micro-grid of 40 households to staff a checkpoint")
+        raise RuntimeError("no field worker to staff a checkpoint")
     with app.app_context():
         root = db.session.scalar(select(Grid).where(Grid.parent_id.is_(None)))
         made = []
         for n in range(CHECKPOINTS):
             checkpoint = Checkpoint(name=f"基准卡口{n + 1}", place=f"入城道路{n + 1}", grid=root)
             db.session.add(checkpoint)
-            # The zone has plenty; a small demo may put one worker on several checkpoints.
+            # A small demo may put one worker on several checkpoints.
             phones = sorted(
-                {workers[(n * STAFF_EACH + j) % len(workers)][0] for j in range(STAFF_EACH)}
+                {workers[(n * STAFF_EACH + j) % len(workers)] for j in range(STAFF_EACH)}
             )
             for phone in phones:
                 worker = db.session.scalar(select(Worker).where(Worker.phone == phone))
