@@ -195,7 +195,7 @@ def test_only_the_checkpoints_staff_open_its_screen(tree, login_as, at, checkpoi
         ({"phone": "12345"}, "请输入11位手机号"),
         ({"name": ""}, "请输入姓名"),
         ({"destination": "不存在的小区"}, "没有匹配的微网格"),
-        ({"destination": "单元"}, "有多个微网格匹配"),
+        ({"destination": "单元"}, "江南街道 · 湖海塘社区 · 第二网格 · 9幢2单元"),
     ],
 )
 def test_a_bad_handover_says_why_in_chinese_and_saves_nothing(

@@ -240,6 +240,7 @@ def handover(checkpoint_id: int):
         checkpoint=checkpoint,
         form=form,
         candidates=candidates if len(candidates) > 1 else [],
+        places=queries.places_of(candidates) if len(candidates) > 1 else {},
         status=status,
     )
 
