@@ -7,6 +7,7 @@ import argparse
 from . import (
     actions,
     cards,
+    checkpoints,
     duplicates,
     exports,
     imports,
@@ -40,6 +41,7 @@ def main() -> None:
     reports.run(app)  # pads visits to 1,000,000 itself unless actions already did
     sweeps.run(app, args.database)  # the zone's coverage page; one-tap screenings under load
     duplicates.run(app)  # candidate pairs of the whole zone, as its administrator
+    checkpoints.run(app, args.database)  # the staff's screen; taps at 5 checkpoints under load
     cards.run(app)  # every worker's card as one job, in a process of its own
     posters.run(app)  # every micro-grid's QR poster as one job, in a process of its own
     # The zone's households and residents, into a database of its own.

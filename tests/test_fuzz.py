@@ -26,6 +26,14 @@ from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
 from webapp.auth.forms import LoginForm
 from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.checkpoints.forms import CheckForm as CheckpointCheckForm
+from webapp.checkpoints.forms import (
+    CheckpointForm,
+    HandoverForm,
+    PostForm,
+    ReceiveForm,
+    TakeOffForm,
+)
 from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
@@ -169,6 +177,44 @@ def _version(household_id: int) -> str:
     return str(db.session.get(Household, household_id).version)
 
 
+def _checkpoint(t: Tree) -> int:
+    """A checkpoint of the tree (made once, on the first example), with an open handover to
+    micro-grid B; its id and the handover's are kept on `t` for the URLs."""
+    from webapp.models import Checkpoint, CheckpointCheck, Handover
+
+    found = db.session.scalar(select(Checkpoint.id).where(Checkpoint.name == "模糊卡口"))
+    if found is None:
+        checkpoint = Checkpoint(name="模糊卡口", place="路口", grid_id=t.township.id)
+        check = CheckpointCheck(
+            checkpoint=checkpoint,
+            worker_id=t.admin.id,
+            shift="day",
+            kind="person",
+            outcome="handed_over",
+            client_key="fuzz-handover-check",
+        )
+        handover = Handover(
+            check=check,
+            checkpoint=checkpoint,
+            grid_id=t.micro_b.id,
+            name="孙到达",
+            id_number="330702199203031236",
+            origin="温州",
+            address="9幢2单元303室",
+            created_by_id=t.admin.id,
+        )
+        db.session.add_all([checkpoint, check, handover])
+        db.session.commit()
+        found = checkpoint.id
+    object.__setattr__(t, "checkpoint_id", found)
+    object.__setattr__(
+        t,
+        "handover_id",
+        db.session.scalar(select(Handover.id).where(Handover.checkpoint_id == found)),
+    )
+    return found
+
+
 @dataclass(frozen=True)
 class Write:
     """A write route's form, its URL on an object of the test tree, and values its form
@@ -283,6 +329,50 @@ WRITES = {
         lambda t: f"/s/{t.link_b.code}",
         lambda t: {"key": keys, "temperature": "36.6", "symptoms": []},
         signed_in=False,
+    ),
+    "checkpoints.index": Write(
+        CheckpointForm,
+        lambda t: "/checkpoints/",
+        lambda t: {"key": keys, "name": "东入口卡口", "place": "江南路口", "grid_code": "T1"},
+    ),
+    "checkpoints.staff": Write(
+        PostForm,
+        lambda t: f"/checkpoints/{t.checkpoint_id}/staff",
+        lambda t: {"worker_phone": t.worker_a.phone, "shift": "day"} | {"_": _checkpoint(t)},
+    ),
+    "checkpoints.take_off": Write(
+        TakeOffForm,
+        lambda t: f"/checkpoints/{t.checkpoint_id}/staff/off",
+        lambda t: {"post": "1"} | {"_": _checkpoint(t)},
+    ),
+    "checkpoints.check": Write(
+        CheckpointCheckForm,
+        lambda t: f"/checkpoints/{t.checkpoint_id}/check",
+        lambda t: {
+            "key": keys,
+            "tap": st.sampled_from(["person.let_through", "vehicle.turned_back"]),
+            "temperature": "36.6",
+            "_": _checkpoint(t),
+        },
+    ),
+    "checkpoints.handover": Write(
+        HandoverForm,
+        lambda t: f"/checkpoints/{t.checkpoint_id}/handover",
+        lambda t: {
+            "key": keys,
+            "name": "孙返乡",
+            "id_number": "330702199203031236",
+            "phone": phones,
+            "origin": "温州",
+            "address": "9幢2单元303室",
+            "destination": "MB",
+            "_": _checkpoint(t),
+        },
+    ),
+    "checkpoints.receive": Write(
+        ReceiveForm,
+        lambda t: f"/checkpoints/handovers/{t.handover_id}",
+        lambda t: {"household": str(t.household_b.id), "_": _checkpoint(t)},
     ),
     "sweeps.new": Write(
         SweepForm,

@@ -7,7 +7,7 @@ import pytest
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Visit
+from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Handover, Visit
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -28,7 +28,16 @@ PUBLIC = {
     "requests.rate",
 }
 # Routes only an administrator may use.
-ADMIN_ONLY = {"grids.new", "grids.edit", "grids.deactivate", "grids.activate"}
+ADMIN_ONLY = {
+    "grids.new",
+    "grids.edit",
+    "grids.deactivate",
+    "grids.activate",
+    # Setting up checkpoints and putting workers on them.
+    "checkpoints.index",
+    "checkpoints.staff",
+    "checkpoints.take_off",
+}
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
     "households.edit",
@@ -158,6 +167,12 @@ FIELD_WORK = {
     "requests.new_for_grid",
     "requests.new_for_household",
     "requests.phone_consent",
+    # A checkpoint's screen, its taps and its handovers: its own staff only (404 for the rest,
+    # as outside one's scope); receiving a handover: a micro-grid of one's subtree.
+    "checkpoints.screen",
+    "checkpoints.check",
+    "checkpoints.handover",
+    "checkpoints.receive",
 }
 
 
@@ -196,6 +211,9 @@ def url_for_other_grid(rule, tree) -> str:
         "grid_code": tree.micro_b.code,
         "tracking_code": tree.request_b.code,
         "case_id": tree.request_b.id,
+        # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
+        "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
+        "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -224,8 +242,35 @@ def _flagged_visit_of_b(request):
             client_key="visit-of-grid-b",
         )
         db.session.add(visit)
+        # A checkpoint staffed by B's worker, and an arrival it handed to B's micro-grid.
+        checkpoint = Checkpoint(name="B 卡口", place="B 路口", grid_id=tree.micro_b.id)
+        db.session.add(checkpoint)
+        db.session.add(
+            CheckpointPost(checkpoint=checkpoint, worker_id=tree.worker_b.id, shift="day")
+        )
+        check = CheckpointCheck(
+            checkpoint=checkpoint,
+            worker_id=tree.worker_b.id,
+            shift="day",
+            kind="person",
+            outcome="handed_over",
+            client_key="check-of-grid-b",
+        )
+        handover = Handover(
+            check=check,
+            checkpoint=checkpoint,
+            grid_id=tree.micro_b.id,
+            name="孙到达",
+            id_number="330702199001011237",
+            origin="武汉",
+            address="9幢2单元303室",
+            created_by_id=tree.worker_b.id,
+        )
+        db.session.add_all([check, handover])
         db.session.commit()
         tree.visit_b_id = visit.id
+        tree.checkpoint_b_id = checkpoint.id
+        tree.handover_b_id = handover.id
 
 
 def _call(client, method: str, url: str):

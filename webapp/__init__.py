@@ -14,6 +14,7 @@ from . import (
     auth,
     cards,
     catalogs,
+    checkpoints,
     cli,
     compression,
     converters,
@@ -75,6 +76,7 @@ FEATURES = (
     exports,
     sweeps,
     selfreports,
+    checkpoints,
     duplicates,
     offline,
 )

@@ -214,6 +214,9 @@ class Config:
         self.REQUEST_LIMIT_HOURS = _request_limits(os.environ.get("REQUEST_LIMITS", ""))
         # A resolved request nobody rated closes by itself after this many days.
         self.REQUEST_AUTO_CLOSE_DAYS = _env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+        # A checkpoint's handover not received by its destination micro-grid within this many
+        # hours is late (derived when read: the today list says so, nothing runs).
+        self.HANDOVER_LIMIT_HOURS = _env_int("HANDOVER_LIMIT_HOURS", 24)
         # The public form's limits: per address, and per micro-grid (a flood aimed at one).
         self.RATELIMIT_REQUEST_ADDRESS = os.environ.get(
             "RATELIMIT_REQUEST_ADDRESS", "5 per 10 minutes;20 per day"

@@ -61,6 +61,10 @@ class Can(Enum):
     # Post notices to any node of one's subtree and withdraw them (a micro-grid or grid leader
     # without this posts to their own area: webapp/notices/rules.may_post).
     POST_NOTICES = "post_notices"
+    # Set up checkpoints (卡口) and put workers on them.
+    MANAGE_CHECKPOINTS = "manage_checkpoints"
+    # Work a checkpoint one is put on: tap the checks, register arrivals handed to a community.
+    CHECKPOINT_WORK = "checkpoint_work"
 
 
 _SUPERVISOR = frozenset(
@@ -78,13 +82,14 @@ _SUPERVISOR = frozenset(
         Can.EXPORT,
         Can.START_SWEEPS,
         Can.POST_NOTICES,
+        Can.CHECKPOINT_WORK,
     }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "admin": frozenset(Can),
     "supervisor": _SUPERVISOR,
-    "worker": frozenset({Can.FIELD_WORK, Can.ADD_HOUSEHOLDS}),
+    "worker": frozenset({Can.FIELD_WORK, Can.ADD_HOUSEHOLDS, Can.CHECKPOINT_WORK}),
 }
 
 

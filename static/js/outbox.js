@@ -142,6 +142,9 @@
         });
         save(queue);
         sentFrom.set(queue[queue.length - 1].id, form);
+        // A counting form (a checkpoint's taps): every tap is a check of its own, so the next
+        // one gets a new key; this one's resends keep theirs.
+        if (form.hasAttribute('data-outbox-each')) renewKey(form);
       }
     } catch (e) {
       return; // storage full or disabled: the form posts now instead

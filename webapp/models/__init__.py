@@ -3,6 +3,17 @@
 from .audit import ACTIONS, AuditEntry
 from .cards import Card
 from .cases import Case, CaseEvent
+from .checkpoints import (
+    CHECK_KINDS,
+    FEVER_OUTCOMES,
+    OUTCOMES,
+    SHIFTS,
+    Checkpoint,
+    CheckpointCheck,
+    CheckpointPost,
+    Handover,
+    shift_at,
+)
 from .fieldwork import (
     SLOTS,
     SYMPTOMS,
@@ -37,17 +48,21 @@ from .sweeps import SWEEP_CHECKS, Screening, SelfReportLink, Sweep
 
 __all__ = [
     "ACTIONS",
+    "CHECK_KINDS",
     "EMPLOYMENT",
+    "FEVER_OUTCOMES",
     "GENDERS",
     "IMPORT_STATES",
     "LEVEL_LABELS",
     "MERGE_KINDS",
     "MICRO_KINDS",
     "MICRO_LEVEL",
+    "OUTCOMES",
     "POSITIONS",
     "RESIDENT_TAGS",
     "ROLES",
     "SEVERITY",
+    "SHIFTS",
     "SLOTS",
     "STATUSES",
     "SWEEP_CHECKS",
@@ -59,9 +74,13 @@ __all__ = [
     "Card",
     "Case",
     "CaseEvent",
+    "Checkpoint",
+    "CheckpointCheck",
+    "CheckpointPost",
     "Errand",
     "FollowUp",
     "Grid",
+    "Handover",
     "Household",
     "HouseholdMove",
     "IdNumberCheck",
@@ -86,5 +105,6 @@ __all__ = [
     "Worker",
     "in_subtree",
     "more_serious",
+    "shift_at",
     "subtree_bounds",
 ]

@@ -51,6 +51,7 @@ ACTIONS = {
     "errand_undone": _l("Errand reopened by whoever marked it done"),
     "notice_posted": _l("Notice posted"),
     "notice_withdrawn": _l("Notice withdrawn"),
+    "handover_received": _l("Checkpoint handover received"),
 }
 
 

@@ -1,0 +1,208 @@
+"""Checkpoints' selects: the counters of a shift, checks per hour, the handovers open in a
+subtree (late ones derived from the times, nothing runs when the limit passes), and finding a
+destination micro-grid by what was typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from ..clock import day_start
+from ..extensions import db
+from ..models import (
+    MICRO_LEVEL,
+    OUTCOMES,
+    SHIFTS,
+    Checkpoint,
+    CheckpointCheck,
+    CheckpointPost,
+    Grid,
+    Handover,
+    in_subtree,
+)
+
+
+@dataclass
+class Counters:
+    persons: int = 0
+    vehicles: int = 0
+    fevers: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+
+
+def shift_window(shift: str, at: datetime) -> tuple[datetime, datetime]:
+    """The shift `shift` of the day of `at`."""
+    _label, first, after = SHIFTS[shift]
+    start = day_start(at.date())
+    return start + timedelta(hours=first), start + timedelta(hours=after)
+
+
+def counters(checkpoint: Checkpoint, first: datetime, after: datetime) -> Counters:
+    """The checks at `checkpoint` in [first, after): one grouped statement."""
+    stmt = (
+        select(
+            CheckpointCheck.kind,
+            CheckpointCheck.outcome,
+            CheckpointCheck.fever,
+            func.count(),
+        )
+        .where(
+            CheckpointCheck.checkpoint_id == checkpoint.id,
+            CheckpointCheck.checked_at >= first,
+            CheckpointCheck.checked_at < after,
+        )
+        .group_by(CheckpointCheck.kind, CheckpointCheck.outcome, CheckpointCheck.fever)
+    )
+    found = Counters()
+    for kind, outcome, fever, n in db.session.execute(stmt):
+        if kind == "vehicle":
+            found.vehicles += n
+        else:
+            found.persons += n
+            found.outcomes[outcome] = found.outcomes.get(outcome, 0) + n
+        if fever:
+            found.fevers += n
+    return found
+
+
+def per_hour(
+    checkpoint: Checkpoint, first: datetime, after: datetime
+) -> dict[int, tuple[int, int]]:
+    """(persons, vehicles) per hour of the day in [first, after)."""
+    hour = func.extract("hour", CheckpointCheck.checked_at)
+    stmt = (
+        select(hour, CheckpointCheck.kind, func.count())
+        .where(
+            CheckpointCheck.checkpoint_id == checkpoint.id,
+            CheckpointCheck.checked_at >= first,
+            CheckpointCheck.checked_at < after,
+        )
+        .group_by(hour, CheckpointCheck.kind)
+    )
+    hours: dict[int, tuple[int, int]] = {}
+    for h, kind, n in db.session.execute(stmt):
+        persons, vehicles = hours.get(int(h), (0, 0))
+        hours[int(h)] = (persons + n, vehicles) if kind == "person" else (persons, vehicles + n)
+    return hours
+
+
+def checkpoints() -> list[Checkpoint]:
+    return list(db.session.scalars(select(Checkpoint).order_by(Checkpoint.name)))
+
+
+def posts_of(worker_id: int) -> list[CheckpointPost]:
+    """The checkpoints a worker is put on."""
+    stmt = (
+        select(CheckpointPost)
+        .join(Checkpoint)
+        .where(CheckpointPost.worker_id == worker_id, Checkpoint.active)
+        .order_by(Checkpoint.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def is_staff(checkpoint: Checkpoint, worker_id: int) -> bool:
+    return any(post.worker_id == worker_id for post in checkpoint.posts)
+
+
+def time_limit() -> timedelta:
+    return timedelta(hours=current_app.config["HANDOVER_LIMIT_HOURS"])
+
+
+def is_late(handover: Handover, at: datetime) -> bool:
+    """Not received within the time limit (derived at read time)."""
+    return handover.received_at is None and at - handover.created_at >= time_limit()
+
+
+def open_handovers(node: Grid, limit: int = 50) -> tuple[int, list[Handover]]:
+    """Handovers not received yet, to micro-grids of `node`'s subtree: how many, the oldest
+    first (late ones lead)."""
+    where = (in_subtree(Grid.path, node.path), Handover.received_at.is_(None))
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(Handover)
+        .join(Grid, Grid.id == Handover.grid_id)
+        .where(*where)
+    )
+    if not total:
+        return 0, []
+    rows = db.session.scalars(
+        select(Handover)
+        .join(Grid, Grid.id == Handover.grid_id)
+        .where(*where)
+        .order_by(Handover.created_at)
+        .limit(limit)
+    )
+    return total, list(rows)
+
+
+def late_count(node: Grid, at: datetime) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Handover)
+        .join(Grid, Grid.id == Handover.grid_id)
+        .where(
+            in_subtree(Grid.path, node.path),
+            Handover.received_at.is_(None),
+            Handover.created_at <= at - time_limit(),
+        )
+    )
+
+
+def find_destinations(typed: str, limit: int = 20) -> list[Grid]:
+    """Micro-grids matching what was typed: a code, a name, or words of the names along its
+    path ("湖海塘社区 1幢1单元"): every word matches the micro-grid or one of its ancestors."""
+    words = typed.split()
+    if not words:
+        return []
+    exact = db.session.scalar(
+        select(Grid).where(
+            Grid.code == typed.strip().upper(), Grid.level == MICRO_LEVEL, Grid.active
+        )
+    )
+    if exact is not None:
+        return [exact]
+    *above, last = words
+    stmt = (
+        select(Grid)
+        .where(
+            Grid.level == MICRO_LEVEL,
+            Grid.active,
+            or_(Grid.name.contains(last, autoescape=True), Grid.code == last.upper()),
+        )
+        .order_by(Grid.path)
+        .limit(200)
+    )
+    candidates = list(db.session.scalars(stmt))
+    if not above:
+        return candidates[:limit]
+    ids = {i for grid in candidates for i in grid.ancestor_ids[:-1]}
+    labels = {
+        i: (name, code)
+        for i, name, code in db.session.execute(
+            select(Grid.id, Grid.name, Grid.code).where(Grid.id.in_(ids))
+        )
+    }
+
+    def matches(grid: Grid, word: str) -> bool:
+        return any(
+            word in labels[i][0] or word.upper() == labels[i][1]
+            for i in grid.ancestor_ids[:-1]
+            if i in labels
+        )
+
+    return [g for g in candidates if all(matches(g, w) for w in above)][:limit]
+
+
+def places_of(grids: list[Grid]) -> dict[int, str]:
+    """Where each micro-grid lies, said from below the district ("湖海塘社区 · 第一网格 ·
+    1幢1单元"), so that micro-grids of the same name can be told apart: one statement."""
+    ids = {i for grid in grids for i in grid.ancestor_ids[1:-1]}
+    names = dict(db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(ids))).all())
+    return {
+        grid.id: " · ".join([*(names[i] for i in grid.ancestor_ids[1:-1] if i in names), grid.name])
+        for grid in grids
+    }
