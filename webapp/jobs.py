@@ -19,10 +19,12 @@ app servers and RQ workers must share that folder (or run on one machine).
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -105,6 +107,23 @@ def results_dir() -> Path:
     path = Path(current_app.instance_path) / "jobs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def package_pdfs(job_id: str, stem: str, files: list[Path], work: Path) -> tuple[Path, str]:
+    """A batch's result and its download name: one PDF as it is, several in a ZIP (stored:
+    PDFs are compressed already) named `stem`-001.pdf and on; the work folder goes."""
+    if len(files) == 1:
+        target = results_dir() / f"{job_id}.pdf"
+        os.replace(files[0], target)
+        name = f"{stem}.pdf"
+    else:
+        target = results_dir() / f"{job_id}.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
+            for number, path in enumerate(files, 1):
+                archive.write(path, f"{stem}-{number:03d}.pdf")
+        name = f"{stem}.zip"
+    shutil.rmtree(work, ignore_errors=True)
+    return target, name
 
 
 def create(kind: str, params: dict, created_by_id: int, total: int) -> Job:

@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import queue
 import shutil
-import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from datetime import date
@@ -33,7 +32,7 @@ from sqlalchemy import select, update
 
 from ..clock import today
 from ..extensions import db
-from ..jobs import JobError, Subject, job_kind, results_dir
+from ..jobs import JobError, Subject, job_kind, package_pdfs, results_dir
 from ..models import Card, Grid, Job
 from .printing import CardFace, faces_for, render_sheets
 from .queries import Selection, valid_now
@@ -216,20 +215,9 @@ def _render_on_helper(index: int, faces: list[CardFace], path: Path) -> int:
 
 
 def _package(job: Job, grid: Grid, files: list[Path], work: Path) -> tuple[Path, str]:
-    """One PDF as it is; several in a ZIP (stored: PDFs are compressed already)."""
-    stem = f"{_('Work ID cards')}-{grid.name}-{today().isoformat()}"
-    if len(files) == 1:
-        target = results_dir() / f"{job.id}.pdf"
-        os.replace(files[0], target)
-        name = f"{stem}.pdf"
-    else:
-        target = results_dir() / f"{job.id}.zip"
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
-            for number, path in enumerate(files, 1):
-                archive.write(path, f"{stem}-{number:03d}.pdf")
-        name = f"{stem}.zip"
-    shutil.rmtree(work, ignore_errors=True)
-    return target, name
+    return package_pdfs(
+        job.id, f"{_('Work ID cards')}-{grid.name}-{today().isoformat()}", files, work
+    )
 
 
 def _start_helper(told: multiprocessing.Queue) -> ProcessPoolExecutor:

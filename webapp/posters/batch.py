@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-import zipfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -24,7 +23,7 @@ from sqlalchemy import update
 
 from ..clock import today
 from ..extensions import db
-from ..jobs import JobError, job_kind, results_dir
+from ..jobs import JobError, job_kind, package_pdfs, results_dir
 from ..models import Grid, Job
 from .printing import faces_for, render_posters
 from .queries import micro_grid_ids
@@ -110,20 +109,8 @@ def _render(
 
 
 def _package(job: Job, grid: Grid, files: list[Path], work: Path) -> tuple[Path, str]:
-    """One PDF as it is; several in a ZIP (stored: PDFs are compressed already)."""
     stem = f"{_('QR posters')}-{grid.name}-{today().isoformat()}"
-    if len(files) == 1:
-        target = results_dir() / f"{job.id}.pdf"
-        os.replace(files[0], target)
-        name = f"{stem}.pdf"
-    else:
-        target = results_dir() / f"{job.id}.zip"
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:
-            for number, path in enumerate(files, 1):
-                archive.write(path, f"{stem}-{number:03d}.pdf")
-        name = f"{stem}.zip"
-    shutil.rmtree(work, ignore_errors=True)
-    return target, name
+    return package_pdfs(job.id, stem, files, work)
 
 
 def _start_helper() -> ProcessPoolExecutor:
