@@ -107,9 +107,9 @@ def test_a_report_fills_the_open_slot_once_marked_self_reported(
         assert entry.self_reported and entry.worker_id is None
         assert (entry.slot_date, entry.slot, entry.temperature) == (DAY, "am", 36.6)
     assert "✓ 36.6°C" in client.get(f"/s/{code}").get_data(as_text=True)
-    # The worker's follow-up list says who recorded it.
+    # The worker's follow-up list says who recorded it: the resident themselves.
     page = login_as(tree.worker_a).get(f"/observations/{observed}").get_data(as_text=True)
-    assert "自报" in page
+    assert "<td>自报</td>" in page
 
 
 def test_a_self_reported_fever_raises_the_household_and_alerts(

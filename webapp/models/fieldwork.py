@@ -291,6 +291,11 @@ class FollowUp(db.Model):
         return [str(SYMPTOMS.get(s, s)) for s in self.symptoms or []]
 
     @property
+    def recorded_by(self) -> str:
+        """Who recorded it, for a list: the worker, or 自报 (the resident themselves)."""
+        return self.worker.name if self.worker is not None else str(_l("Self-reported"))
+
+    @property
     def alert_labels(self) -> list[str]:
         """What makes it an alert, said: a fever (FEVER_TEMPERATURE or more), then the
         symptoms; empty when it is none."""
