@@ -140,8 +140,16 @@ def _render(
     in_flight: dict[Future, tuple[int, int, Path]] = {}
     reported = -1
 
-    def report() -> None:
+    def tell() -> None:
         nonlocal reported
+        done = finished + sum(laid_out.values())
+        if done != reported:  # a write only when the bar moves
+            progress(done)
+            reported = done
+
+    def drain() -> None:
+        """Pass on each word the helper sent, one step at a time: read all at once, two
+        steps of 20 cards would reach the bar as one of 40."""
         while told is not None:
             try:
                 index, count = told.get_nowait()
@@ -150,10 +158,11 @@ def _render(
             if not any(index == i for i, _w, _p in in_flight.values()):
                 continue  # a late word from a part already collected
             laid_out[index] = count
-        done = finished + sum(laid_out.values())
-        if done != reported:  # a write only when the bar moves
-            progress(done)
-            reported = done
+            tell()
+
+    def report() -> None:
+        drain()
+        tell()
 
     def step(index: int) -> Callable[[int], None]:
         def heard(count: int) -> None:
@@ -174,6 +183,7 @@ def _render(
         if block and told is not None:
             timeout = 0.5  # wake up to pass on what the helper tells
         found, _pending = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        drain()  # what the helper told before it finished, before its part counts whole
         for future in found:
             index, workers, path = in_flight.pop(future)
             future.result()  # a failure in the helper fails the job, with its reason
