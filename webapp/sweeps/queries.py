@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, false, func, select
+from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from .. import scope
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..grids.queries import child_key, children_of
 from ..models import Grid, Household, HouseholdMove, Screening, Sweep, in_subtree
 from ..models.grid import segment
+from ..reports.parts import count_if
 
 
 @dataclass
@@ -62,10 +63,6 @@ def _of_sweep(sweep: Sweep, household_id: ColumnElement) -> ColumnElement[bool]:
     return and_(Screening.household_id == household_id, Screening.sweep_id == sweep.id)
 
 
-def _sum_if(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
 def _contact_before(until: datetime) -> ColumnElement[bool]:
     return and_(Screening.contact.is_(True), Screening.screened_at < until)
 
@@ -104,10 +101,10 @@ def coverage_per_child(
         select(
             Screening.grid_id,
             func.count(),
-            _sum_if(Screening.returnee),
-            _sum_if(Screening.fever),
-            _sum_if(Screening.key_person),
-            _sum_if(Screening.elderly_alone),
+            count_if(Screening.returnee),
+            count_if(Screening.fever),
+            count_if(Screening.key_person),
+            count_if(Screening.elderly_alone),
         )
         .where(Screening.sweep_id == sweep.id, contact)
         .group_by(Screening.grid_id)
