@@ -381,3 +381,13 @@ def test_the_grid_browser_shows_coverage(tree, login_as, at, sweep):
     at(9)
     page = login_as(tree.supervisor_a).get(f"/grids/{tree.grid_a.id}").get_data(as_text=True)
     assert "春节返金人员排查" in page and "1 户中已排查 0 户" in page
+
+
+def test_a_supervisor_finds_the_sweeps_from_the_menu(tree, login_as, at, sweep):
+    at(9)
+    client = login_as(tree.supervisor_a)
+    assert 'href="/sweeps/"' in client.get("/today/").get_data(as_text=True)
+    page = client.get("/sweeps/").get_data(as_text=True)
+    assert "春节返金人员排查" in page and "1 户中已排查 0 户" in page
+    # A field worker has no menu entry, but their today list leads them to the sweep.
+    assert 'href="/sweeps/"' not in login_as(tree.worker_a).get("/today/").get_data(as_text=True)
