@@ -65,6 +65,17 @@ class Can(Enum):
     MANAGE_CHECKPOINTS = "manage_checkpoints"
     # Work a checkpoint one is put on: tap the checks, register arrivals handed to a community.
     CHECKPOINT_WORK = "checkpoint_work"
+    # Keep the list of industry departments (行业主管部门).
+    MANAGE_DEPARTMENTS = "manage_departments"
+    # Register, edit and deactivate the enterprises of one's subtree; appoint liaison officers.
+    MANAGE_ENTERPRISES = "manage_enterprises"
+    # File returning employees and log problems for the enterprises one acts for: an
+    # enterprise account its own, a liaison officer theirs, a supervisor those of the subtree.
+    ENTERPRISE_WORK = "enterprise_work"
+    # The industry department's approval of return filings (the reviewer's department only).
+    REVIEW_FILINGS = "review_filings"
+    # The destination community's approval of filed employees coming to its subtree.
+    APPROVE_ARRIVALS = "approve_arrivals"
 
 
 _SUPERVISOR = frozenset(
@@ -83,13 +94,21 @@ _SUPERVISOR = frozenset(
         Can.START_SWEEPS,
         Can.POST_NOTICES,
         Can.CHECKPOINT_WORK,
+        Can.MANAGE_ENTERPRISES,
+        Can.ENTERPRISE_WORK,
+        Can.APPROVE_ARRIVALS,
     }
 )
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "admin": frozenset(Can),
     "supervisor": _SUPERVISOR,
-    "worker": frozenset({Can.FIELD_WORK, Can.ADD_HOUSEHOLDS, Can.CHECKPOINT_WORK}),
+    "worker": frozenset(
+        {Can.FIELD_WORK, Can.ADD_HOUSEHOLDS, Can.CHECKPOINT_WORK, Can.ENTERPRISE_WORK}
+    ),
+    # No field work: an enterprise account sees its own enterprise and nothing of the tree.
+    "enterprise": frozenset({Can.ENTERPRISE_WORK}),
+    "reviewer": frozenset({Can.REVIEW_FILINGS}),
 }
 
 

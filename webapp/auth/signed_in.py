@@ -29,6 +29,8 @@ _SIGNED_IN = (
         _grid.c.path,
         _worker.c.session_epoch,
         _worker.c.must_change_password,
+        _worker.c.enterprise_id,
+        _worker.c.department_id,
     )
     .join(_grid, _grid.c.id == _worker.c.scope_id)
     .where(_worker.c.id == bindparam("worker_id"), _worker.c.active)
@@ -44,6 +46,8 @@ class SignedInWorker(HasRole, UserMixin):
     scope_path: str  # the materialized path of the scope node: what scope.py limits by
     epoch: int  # the worker's session_epoch when this session began
     must_change_password: bool
+    enterprise_id: int | None  # the enterprise an enterprise account acts for
+    department_id: int | None  # the industry department a reviewer reviews for
 
     def get_id(self) -> str:
         """What the session and the remember-me cookie keep: the id and the session epoch, so

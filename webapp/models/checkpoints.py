@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Numeric, String
+from sqlalchemy import ForeignKey, Index, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -98,6 +98,8 @@ class CheckpointCheck(db.Model):
     outcome: Mapped[str] = mapped_column(String(12))
     temperature: Mapped[float | None] = mapped_column(Numeric(3, 1, asdecimal=False))
     fever: Mapped[bool] = mapped_column(default=False)
+    # Let through on the green channel: a whitelisted employee's pass was checked.
+    green_channel: Mapped[bool] = mapped_column(default=False, server_default=false())
     client_key: Mapped[str] = mapped_column(KEY, unique=True)
 
     checkpoint: Mapped[Checkpoint] = relationship()
@@ -126,6 +128,10 @@ class Handover(db.Model):
     received_at: Mapped[datetime | None]
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("worker.id"))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"))
+    # The filed employee whose green pass let them through (the handover was filed before).
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("filed_employee.id"))
+    # The case that carries its time limit up the tree when nobody receives it in time.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_record.id"))
 
     check: Mapped[CheckpointCheck] = relationship()
     checkpoint: Mapped[Checkpoint] = relationship()

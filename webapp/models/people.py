@@ -19,6 +19,10 @@ ROLES = {
     "admin": _l("Administrator"),
     "supervisor": _l("Supervisor"),
     "worker": _l("Grid worker"),
+    # An enterprise's own contact: files returning staff and problems for that enterprise only.
+    "enterprise": _l("Enterprise account"),
+    # An industry department's reviewer: approves the return filings of that department.
+    "reviewer": _l("Department reviewer"),
 }
 EMPLOYMENT = {"full_time": _l("Full-time"), "part_time": _l("Part-time")}
 WORKER_TAGS = {
@@ -67,6 +71,9 @@ class Worker(HasRole, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     # The worker agreed to show their number on their micro-grid's public page (a tap to call).
     phone_public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The enterprise an enterprise account acts for, the department a reviewer reviews for.
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", use_alter=True))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("industry_department.id"))
 
     scope: Mapped[Grid] = relationship(lazy="joined", innerjoin=True)
 
