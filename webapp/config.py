@@ -217,6 +217,8 @@ class Config:
         # A checkpoint's handover not received by its destination micro-grid within this many
         # hours is late (derived when read: the today list says so, nothing runs).
         self.HANDOVER_LIMIT_HOURS = _env_int("HANDOVER_LIMIT_HOURS", 24)
+        # A green pass is valid from the day before the planned arrival for this many days after.
+        self.PASS_VALID_DAYS = _env_int("PASS_VALID_DAYS", 14)
         # The public form's limits: per address, and per micro-grid (a flood aimed at one).
         self.RATELIMIT_REQUEST_ADDRESS = os.environ.get(
             "RATELIMIT_REQUEST_ADDRESS", "5 per 10 minutes;20 per day"

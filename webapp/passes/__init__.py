@@ -1,0 +1,1 @@
+"""Green passes (绿色通行证) at /p/<code>."""
