@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from .extensions import db
 from .models import (
     Case,
+    Enterprise,
     Errand,
     Grid,
     Household,
@@ -162,6 +163,23 @@ def cases(kind: str) -> Select:
 def get_case_or_404(case_id: int, kind: str) -> Case:
     case = db.session.scalar(cases(kind).where(Case.id == case_id))
     return _found(case)
+
+
+def enterprises() -> Select:
+    """Enterprises the current user acts for (joined to their grid node as Grid): an enterprise
+    account its own only, a department reviewer its department's (anywhere in the zone), the
+    tree's roles those whose node lies in their subtree."""
+    query = select(Enterprise).join(Grid, Grid.id == Enterprise.grid_id)
+    if current_user.role == "enterprise":
+        return query.where(Enterprise.id == current_user.enterprise_id)
+    if current_user.role == "reviewer":
+        return query.where(Enterprise.department_id == current_user.department_id)
+    return query.where(within(Grid.path))
+
+
+def get_enterprise_or_404(enterprise_id: int) -> Enterprise:
+    enterprise = db.session.scalar(enterprises().where(Enterprise.id == enterprise_id))
+    return _found(enterprise, enterprise is not None and enterprise.active)
 
 
 def get_worker_or_404(worker_id: int) -> Worker:
