@@ -170,9 +170,9 @@ def enterprises() -> Select:
     account its own only, a department reviewer its department's (anywhere in the zone), the
     tree's roles those whose node lies in their subtree."""
     query = select(Enterprise).join(Grid, Grid.id == Enterprise.grid_id)
-    if current_user.role == "enterprise":
+    if current_user.enterprise_id is not None:
         return query.where(Enterprise.id == current_user.enterprise_id)
-    if current_user.role == "reviewer":
+    if current_user.department_id is not None:
         return query.where(Enterprise.department_id == current_user.department_id)
     return query.where(within(Grid.path))
 
