@@ -20,6 +20,7 @@ from . import (
     converters,
     database,
     duplicates,
+    enterprises,
     errands,
     errors,
     exports,
@@ -77,6 +78,7 @@ FEATURES = (
     sweeps,
     selfreports,
     checkpoints,
+    enterprises,
     duplicates,
     offline,
 )
