@@ -23,6 +23,7 @@ from . import (
     errands,
     errors,
     exports,
+    greenchannel,
     grids,
     headers,
     households,
@@ -77,6 +78,7 @@ FEATURES = (
     sweeps,
     selfreports,
     checkpoints,
+    greenchannel,
     duplicates,
     offline,
 )
