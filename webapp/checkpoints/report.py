@@ -100,8 +100,8 @@ class CheckpointFigures(CheckCounts):
         return sorted(self.by_checkpoint.values(), key=lambda line: (not line.active, line.name))
 
 
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def read_between(
@@ -112,40 +112,66 @@ def read_between(
     stop = min(at, end)
     zero = literal(0)
     none = cast(null(), Integer)
+    # Each branch sums its own rows first (per checkpoint, or per destination): the union then
+    # holds a few hundred rows, not a month of checks.
     checks = (
         select(
             Checkpoint.grid_id.label("grid_id"),
             CheckpointCheck.checkpoint_id.label("checkpoint_id"),
-            _flag(CheckpointCheck.kind == "person").label("people"),
-            _flag(CheckpointCheck.kind == "vehicle").label("vehicles"),
-            _flag(CheckpointCheck.outcome == "let_through").label("let_through"),
-            _flag(CheckpointCheck.outcome == "handed_over").label("handed_over"),
-            _flag(CheckpointCheck.outcome == "turned_back").label("turned_back"),
-            _flag(CheckpointCheck.outcome == "isolation").label("isolation"),
-            _flag(CheckpointCheck.green_channel).label("green_channel"),
-            _flag(CheckpointCheck.fever).label("fevers"),
+            _count(CheckpointCheck.kind == "person").label("people"),
+            _count(CheckpointCheck.kind == "vehicle").label("vehicles"),
+            _count(CheckpointCheck.outcome == "let_through").label("let_through"),
+            _count(CheckpointCheck.outcome == "handed_over").label("handed_over"),
+            _count(CheckpointCheck.outcome == "turned_back").label("turned_back"),
+            _count(CheckpointCheck.outcome == "isolation").label("isolation"),
+            _count(CheckpointCheck.green_channel).label("green_channel"),
+            _count(CheckpointCheck.fever).label("fevers"),
             zero.label("received"),
             zero.label("late"),
         )
         .select_from(CheckpointCheck)
         .join(Checkpoint, Checkpoint.id == CheckpointCheck.checkpoint_id)
         .where(CheckpointCheck.checked_at >= start, CheckpointCheck.checked_at < end)
+        .group_by(Checkpoint.grid_id, CheckpointCheck.checkpoint_id)
     )
     received = and_(Handover.received_at >= start, Handover.received_at < end)
     late = and_(
         Handover.created_at <= stop - time_limit(),
         or_(Handover.received_at.is_(None), Handover.received_at >= stop),
     )
-    handover_counts = (_flag(received), _flag(late))
-    wanted = and_(Handover.created_at < end, or_(received, late))
+    # The handovers are read once, per destination and checkpoint, then summed both ways.
+    handovers = (
+        select(
+            Handover.grid_id.label("grid_id"),
+            Handover.checkpoint_id.label("checkpoint_id"),
+            _count(received).label("received"),
+            _count(late).label("late"),
+        )
+        .where(Handover.created_at < end, or_(received, late))
+        .group_by(Handover.grid_id, Handover.checkpoint_id)
+        .cte("handovers")
+    )
+    eight = [zero] * 8
     # At the destination micro-grid (no checkpoint: the per-area table's handovers).
-    at_destination = select(Handover.grid_id, none, *([zero] * 8), *handover_counts).where(wanted)
+    at_destination = select(
+        handovers.c.grid_id,
+        none,
+        *eight,
+        func.sum(handovers.c.received),
+        func.sum(handovers.c.late),
+    ).group_by(handovers.c.grid_id)
     # At the checkpoint that made them (its row of the per-checkpoint table).
     at_checkpoint = (
-        select(Checkpoint.grid_id, Handover.checkpoint_id, *([zero] * 8), *handover_counts)
-        .select_from(Handover)
-        .join(Checkpoint, Checkpoint.id == Handover.checkpoint_id)
-        .where(wanted)
+        select(
+            Checkpoint.grid_id,
+            handovers.c.checkpoint_id,
+            *eight,
+            func.sum(handovers.c.received),
+            func.sum(handovers.c.late),
+        )
+        .select_from(handovers)
+        .join(Checkpoint, Checkpoint.id == handovers.c.checkpoint_id)
+        .group_by(Checkpoint.grid_id, handovers.c.checkpoint_id)
     )
     listed = select(Checkpoint.grid_id, Checkpoint.id, *([zero] * 10)).where(Checkpoint.active)
     rows = union_all(checks, at_destination, at_checkpoint, listed).subquery()
