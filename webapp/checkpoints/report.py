@@ -112,6 +112,7 @@ def read_between(
     stop = min(at, end)
     zero = literal(0)
     none = cast(null(), Integer)
+    inner = aliased(Grid)
     # Each branch sums its own rows first (per checkpoint, or per destination): the union then
     # holds a few hundred rows, not a month of checks.
     checks = (
@@ -131,7 +132,12 @@ def read_between(
         )
         .select_from(CheckpointCheck)
         .join(Checkpoint, Checkpoint.id == CheckpointCheck.checkpoint_id)
-        .where(CheckpointCheck.checked_at >= start, CheckpointCheck.checked_at < end)
+        .where(
+            CheckpointCheck.checked_at >= start,
+            CheckpointCheck.checked_at < end,
+            # Only the subtree's checkpoints: a micro-grid's report reads no check at all.
+            Checkpoint.grid_id.in_(select(inner.id).where(in_subtree(inner.path, node.path))),
+        )
         .group_by(Checkpoint.grid_id, CheckpointCheck.checkpoint_id)
     )
     received = and_(Handover.received_at >= start, Handover.received_at < end)
