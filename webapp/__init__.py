@@ -24,6 +24,7 @@ from . import (
     errands,
     errors,
     exports,
+    greenchannel,
     grids,
     headers,
     households,
@@ -79,6 +80,7 @@ FEATURES = (
     selfreports,
     checkpoints,
     enterprises,
+    greenchannel,
     duplicates,
     offline,
 )
