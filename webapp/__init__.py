@@ -23,6 +23,7 @@ from . import (
     errands,
     errors,
     exports,
+    filings,
     grids,
     headers,
     households,
@@ -77,6 +78,7 @@ FEATURES = (
     sweeps,
     selfreports,
     checkpoints,
+    filings,
     duplicates,
     offline,
 )
