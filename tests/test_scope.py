@@ -7,7 +7,17 @@ import pytest
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Handover, Visit
+from webapp.models import (
+    Checkpoint,
+    CheckpointCheck,
+    CheckpointPost,
+    Enterprise,
+    FiledEmployee,
+    Handover,
+    IndustryDepartment,
+    ReturnFiling,
+    Visit,
+)
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -40,6 +50,14 @@ ADMIN_ONLY = {
     "checkpoints.index",
     "checkpoints.staff",
     "checkpoints.take_off",
+    # A department reviewer's desk (Can.REVIEW_FILINGS: reviewers and admins): the filings of
+    # the reviewer's department, its decision, revoking, reveals, its whitelist.
+    "filings.waiting",
+    "filings.review",
+    "filings.decide",
+    "filings.review_revoke",
+    "filings.review_reveal",
+    "filings.review_whitelist",
 }
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
@@ -89,6 +107,13 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # Return filings: a supervisor of the enterprise's subtree revokes one; the destination
+    # community (a supervisor whose subtree holds the employee's micro-grid) decides on its
+    # employees, one by one or all of a filing's at once, and lists those waiting.
+    "filings.revoke",
+    "filings.arrival",
+    "filings.arrivals",
+    "filings.incoming",
 }
 
 
@@ -176,6 +201,17 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # Return filings (Can.ENTERPRISE_WORK, which enterprise accounts have too): the filings of
+    # the enterprises one files for (an enterprise account its own, a liaison officer theirs,
+    # a supervisor the subtree's; 404 for the others), the form, the sheet and its template,
+    # one filing's page and its reveals, the whitelist.
+    "filings.index",
+    "filings.new",
+    "filings.upload",
+    "filings.template",
+    "filings.show",
+    "filings.reveal",
+    "filings.whitelist",
 }
 
 
@@ -217,6 +253,10 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
+        # An enterprise of micro-grid B and its filing of one employee coming to B.
+        "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
+        "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
+        "employee_id": getattr(tree, "employee_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -270,7 +310,33 @@ def _flagged_visit_of_b(request):
             created_by_id=tree.worker_b.id,
         )
         db.session.add_all([check, handover])
+        department = IndustryDepartment(name="B 部门")
+        enterprise = Enterprise(
+            name="B 企业",
+            uscc="91330702MA2BBBBBB2",
+            address="B 路1号",
+            grid_id=tree.micro_b.id,
+            department=department,
+            contact_name="联系人",
+            contact_phone="13600000001",
+        )
+        filing = ReturnFiling(enterprise=enterprise, created_by_id=tree.worker_b.id)
+        employee = FiledEmployee(
+            filing=filing,
+            name="孙返岗",
+            id_number="330702199001011237",
+            phone="13800138000",
+            origin="武汉",
+            arrival_date=tree.sweep_b.starts_on,
+            means="car",
+            stay_address="9幢2单元303室",
+            grid_id=tree.micro_b.id,
+        )
+        db.session.add_all([department, enterprise, filing, employee])
         db.session.commit()
+        tree.enterprise_b_id = enterprise.id
+        tree.filing_b_id = filing.id
+        tree.employee_b_id = employee.id
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
