@@ -20,6 +20,7 @@ from webapp.models import (
     Job,
     Observation,
     Resident,
+    ReturnFiling,
     Worker,
     in_subtree,
 )
@@ -67,6 +68,8 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
         "code": "zh",
+        # A return filing of the demo (its page masks the employees' numbers).
+        "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),
     }
 
 
