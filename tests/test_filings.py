@@ -589,3 +589,31 @@ def test_the_other_roles_reach_no_filing_of_another(app, tree, green, login_as, 
             assert status in (403, 404), (method, url, status)
     with app.app_context():
         assert db.session.get(ReturnFiling, ids["filing_id"]).department_decision is None
+
+
+def test_the_demo_files_for_the_demo_enterprises_at_every_stage(app, tree, green):
+    """Through the rules: filings waiting, decided, refused and revoked; none without enterprises."""
+    import random
+
+    from webapp.demo.filings import load_filings
+
+    with app.app_context():
+        department = db.session.scalars(select(IndustryDepartment)).first()
+        grid = db.session.get(Grid, tree.micro_a.id)
+        for n in range(30):
+            add_enterprise(f"演示企业{n}", f"91330702MA2D{n:06d}", grid, department)
+        made = load_filings(clock.now(), random.Random(7), echo=lambda line: None)
+        assert made == 12
+        stages = {rules.stage(f) for f in db.session.scalars(select(ReturnFiling))}
+        assert {"department", "community", "done", "revoked"} <= stages
+        passes = db.session.scalars(select(GreenPass)).all()
+        assert passes and all(p.employee.filing.department_decision == "approved" for p in passes)
+
+
+def test_the_demo_files_nothing_without_enterprises(app, tree):
+    import random
+
+    from webapp.demo.filings import load_filings
+
+    with app.app_context():
+        assert load_filings(clock.now(), random.Random(7), echo=lambda line: None) == 0

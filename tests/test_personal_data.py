@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.models import (
     Card,
     Errand,
+    FiledEmployee,
     Grid,
     Household,
     IdNumberCheck,
@@ -36,7 +37,8 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone):
+        stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
+        for column in (Resident.phone, Household.phone, Worker.phone, FiledEmployee.phone):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
