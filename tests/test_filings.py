@@ -592,7 +592,7 @@ def test_the_other_roles_reach_no_filing_of_another(app, tree, green, login_as, 
 
 
 def test_the_demo_files_for_the_demo_enterprises_at_every_stage(app, tree, green):
-    """Through the rules: filings waiting, decided, refused and revoked; none without enterprises."""
+    """Through the rules: filings waiting, decided, refused and revoked."""
     import random
 
     from webapp.demo.filings import load_filings

@@ -36,13 +36,13 @@ from webapp.checkpoints.forms import (
 )
 from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
 from webapp.exports.forms import ExportForm
-from webapp.filings import forms as filing_forms
 from webapp.extensions import db
+from webapp.filings import forms as filing_forms
+from webapp.forms import Form
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
 from webapp.households.forms import MoveForm as HouseholdMoveForm
 from webapp.idempotency import KEY_SHAPE
-from webapp.forms import Form
 from webapp.identity import id_check_char
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
