@@ -70,5 +70,15 @@ def test_an_enterprise_files_two_employees_on_a_phone(
     reviewer.click("button[value=approve]")
     reviewer.goto(f"/filings/review/{filing_id}")
     expect(reviewer.locator("dl.facts")).to_contain_text("已同意")
+    # The destination community's supervisor decides on its employees, one by one.
+    community = browser.phone_context(chromium, live_server, service_workers="block").new_page()
+    browser.sign_in(community, tree.supervisor_a)
+    community.goto("/filings/arrivals")
+    community.click("ul.rows a >> nth=0")
+    shoot(community, "filing-page-community")
+    community.locator("form.decide button[value=approve]").first.click()
+    expect(community.locator("ul.employees li.done")).to_have_count(1)
+    expect(community.locator("ul.employees")).to_contain_text("绿色通行证")
+    shoot(community, "filing-page-community-approved")
     assert not errors
     context.close()

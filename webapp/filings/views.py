@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import idempotency, reveals, scope
 from ..checkpoints.queries import find_destinations, places_of
@@ -122,6 +123,15 @@ def _new_page(enterprise: Enterprise, form: FilingForm, status: int = 200, **ext
     )
 
 
+def _filed_meanwhile(key: str):
+    """Two copies of one submission at once: the first one's filing stands."""
+    db.session.rollback()
+    earlier = idempotency.existing(ReturnFiling, key)
+    if earlier is None:
+        raise
+    return done(_("The list was filed."), url_for("filings.show", filing_id=earlier.id))
+
+
 @bp.route("/new/<int:enterprise_id>", methods=["GET", "POST"])
 @requires(Can.ENTERPRISE_WORK)
 def new(enterprise_id: int):
@@ -150,10 +160,13 @@ def new(enterprise_id: int):
     if earlier is not None:
         return done(_("The list was filed."), url_for("filings.show", filing_id=earlier.id))
     employees = _employees(form, destinations)
-    made = save(
-        form,
-        lambda: rules.file(enterprise, current_user.id, employees, now(), form.key.data),
-    )
+    try:
+        made = save(
+            form,
+            lambda: rules.file(enterprise, current_user.id, employees, now(), form.key.data),
+        )
+    except IntegrityError:
+        return _filed_meanwhile(form.key.data)
     if made is REFUSED:
         return _new_page(enterprise, form, 422)
     return done(
@@ -190,12 +203,15 @@ def upload(enterprise_id: int):
         files.remove(path)
     if not checked.ok:
         return _new_page(enterprise, filing_form, 422, upload=form, checked=checked)
-    made = save(
-        form,
-        lambda: rules.file(
-            enterprise, current_user.id, checked.employees, now(), form.key.data, "import"
-        ),
-    )
+    try:
+        made = save(
+            form,
+            lambda: rules.file(
+                enterprise, current_user.id, checked.employees, now(), form.key.data, "import"
+            ),
+        )
+    except IntegrityError:
+        return _filed_meanwhile(form.key.data)
     if made is REFUSED:
         return _new_page(enterprise, filing_form, 422, upload=form)
     return done(
