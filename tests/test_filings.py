@@ -617,3 +617,24 @@ def test_the_demo_files_nothing_without_enterprises(app, tree):
 
     with app.app_context():
         assert load_filings(clock.now(), random.Random(7), echo=lambda line: None) == 0
+
+
+def test_the_whitelist_is_searched_by_name_enterprise_and_arrival(app, tree, green, login_as):
+    """Whitelisted employees only; by name, by enterprise, by planned arrival; htmx gets rows."""
+    filing_id = file_two(app, green, tree)
+    login_as(tree.admin).post(f"/filings/{filing_id}/arrivals", data={"decision": "approve"})
+    reviewer = login_as(green.reviewer_a)
+    reviewer.post(f"/filings/review/{filing_id}/decide", data={"decision": "approve"})
+    page = reviewer.get("/filings/review/whitelist").get_data(as_text=True)
+    assert "王强" in page and "李梅" in page and "<html" in page
+    rows = reviewer.get("/filings/review/whitelist?q=李", headers=HX).get_data(as_text=True)
+    assert "李梅" in rows and "王强" not in rows and "<html" not in rows
+    assert "王强" not in reviewer.get("/filings/review/whitelist?first=2027-03-06").get_data(
+        as_text=True
+    )
+    other = f"/filings/review/whitelist?enterprise={green.enterprise_b}"
+    assert "李梅" not in reviewer.get(other).get_data(as_text=True)
+    assert "王强" not in login_as(green.reviewer_b).get("/filings/review/whitelist").get_data(
+        as_text=True
+    )
+    assert "王强" in login_as(green.account_a).get("/filings/whitelist").get_data(as_text=True)
