@@ -10,7 +10,8 @@ bp = Blueprint("filings", __name__, url_prefix="/filings")
 def init_app(app: Flask) -> None:
     # The routes are imported here, not at the top: the demo and other features import this
     # one's rules without pulling in its views.
-    from . import today, views  # noqa: F401
+    from . import parts, today, views  # noqa: F401
 
     app.register_blueprint(bp)
     today.register(app)
+    parts.register(app)

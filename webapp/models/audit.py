@@ -58,6 +58,15 @@ ACTIONS = {
     "filing_revoked": _l("Return filing revoked"),
     "arrival_approved": _l("Filed employee approved by the community"),
     "arrival_refused": _l("Filed employee refused by the community"),
+    "department_added": _l("Industry department added"),
+    "department_renamed": _l("Industry department renamed"),
+    "department_deactivated": _l("Industry department deactivated"),
+    "department_activated": _l("Industry department reactivated"),
+    "enterprise_registered": _l("Enterprise registered"),
+    "enterprise_edited": _l("Enterprise changed"),
+    "enterprise_deactivated": _l("Enterprise deactivated"),
+    "enterprise_activated": _l("Enterprise reactivated"),
+    "enterprise_visit_undone": _l("Enterprise visit undone by its author"),
 }
 
 
@@ -75,6 +84,8 @@ OBJECT_TYPES = {
     "request": _l("Resident request"),
     "filing": _l("Return filing"),
     "filed_employee": _l("Filed employee"),
+    "enterprise": _l("Enterprise"),
+    "department": _l("Industry department"),
 }
 
 
