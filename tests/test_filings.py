@@ -638,3 +638,20 @@ def test_the_whitelist_is_searched_by_name_enterprise_and_arrival(app, tree, gre
         as_text=True
     )
     assert "王强" in login_as(green.account_a).get("/filings/whitelist").get_data(as_text=True)
+
+
+def test_the_homes_of_the_enterprise_and_the_reviewer_show_their_filings(
+    app, tree, green, login_as
+):
+    """The enterprise's page lists its filings and offers a new one; the department's page
+    (the reviewer's home) lists what waits for its decision."""
+    file_two(app, green, tree)
+    account = login_as(green.account_a)
+    home = account.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "返岗报备" in home and f"/filings/new/{green.enterprise_a}" in home
+    reviewer = login_as(green.reviewer_a)
+    home = reviewer.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "待审核的报备" in home and "甲机械有限公司" in home and "/filings/review/" in home
+    assert "甲机械有限公司" not in login_as(green.reviewer_b).get(
+        "/", follow_redirects=True
+    ).get_data(as_text=True)
