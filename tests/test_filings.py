@@ -655,3 +655,21 @@ def test_the_homes_of_the_enterprise_and_the_reviewer_show_their_filings(
     assert "甲机械有限公司" not in login_as(green.reviewer_b).get(
         "/", follow_redirects=True
     ).get_data(as_text=True)
+
+
+def test_a_supervisor_of_the_subtree_revokes_a_filing(app, tree, green, login_as):
+    """Supervisor A holds enterprise A's micro-grid: they revoke; worker A (its liaison) may not."""
+    filing_id = file_two(app, green, tree)
+    assert (
+        login_as(tree.worker_a)
+        .post(f"/filings/{filing_id}/revoke", data={"reason": "停产"})
+        .status_code
+        == 403
+    )
+    supervisor = login_as(tree.supervisor_a)
+    assert "撤销报备" in supervisor.get(f"/filings/{filing_id}").get_data(as_text=True)
+    response = supervisor.post(f"/filings/{filing_id}/revoke", data={"reason": "停产"})
+    assert response.status_code == 303
+    with app.app_context():
+        filing = db.session.get(ReturnFiling, filing_id)
+        assert rules.stage(filing) == "revoked" and filing.revoke_reason == "停产"
