@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
-from wtforms import FileField, SelectMultipleField
+from wtforms import FileField, HiddenField, SelectMultipleField, StringField
 
 from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
@@ -37,6 +37,8 @@ from webapp.checkpoints.forms import (
 from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
+from webapp.filings import forms as filing_forms
+from webapp.forms import Form
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
 from webapp.households.forms import MoveForm as HouseholdMoveForm
@@ -96,6 +98,8 @@ NO_FIELDS = {
     "requests.phone_consent",
     "selfreports.issue",
     "selfreports.revoke",
+    "filings.reveal",
+    "filings.review_reveal",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
@@ -246,6 +250,141 @@ def _flagged_visit(t: Tree) -> dict:
     return {"outcome": "struck", "reason": "同一次走访点了两次", "back": "/today/"}
 
 
+def _filing(t: Tree) -> int:
+    """An enterprise of micro-grid B with a filing of one employee coming to B (made once, on
+    the first example); the ids are kept on `t` for the URLs."""
+    from webapp.models import Enterprise, FiledEmployee, IndustryDepartment, ReturnFiling
+
+    found = db.session.scalar(select(Enterprise.id).where(Enterprise.name == "模糊企业"))
+    if found is None:
+        enterprise = Enterprise(
+            name="模糊企业",
+            uscc="91330702MA2FFFFFF1",
+            address="江南路1号",
+            grid_id=t.micro_b.id,
+            department=IndustryDepartment(name="模糊部门"),
+            contact_name="联系人",
+            contact_phone="13600000001",
+        )
+        filing = ReturnFiling(enterprise=enterprise, created_by_id=t.admin.id)
+        db.session.add(
+            FiledEmployee(
+                filing=filing,
+                name="孙返岗",
+                id_number="330702199203031236",
+                phone="13800138000",
+                origin="武汉",
+                arrival_date=date.today() + timedelta(days=3),
+                means="car",
+                stay_address="9幢2单元303室",
+                grid_id=t.micro_b.id,
+            )
+        )
+        db.session.add(enterprise)
+        db.session.commit()
+        found = enterprise.id
+    filing_id, employee_id = db.session.execute(
+        select(ReturnFiling.id, FiledEmployee.id)
+        .join(FiledEmployee, FiledEmployee.filing_id == ReturnFiling.id)
+        .where(ReturnFiling.enterprise_id == found)
+        .order_by(ReturnFiling.id)
+        .limit(1)
+    ).one()
+    object.__setattr__(t, "enterprise_id", found)
+    object.__setattr__(t, "filing_id", filing_id)
+    object.__setattr__(t, "employee_id", employee_id)
+    return found
+
+
+# The filing form as it is sent: one row of fields named rows-0-..., and the button pressed.
+ROW = ("name", "id_number", "phone", "origin", "arrival_date", "means", "stay_address")
+FilingFuzzForm = type(
+    "FilingFuzzForm",
+    (Form,),
+    {
+        "key": HiddenField(),
+        "action": HiddenField(),
+        **{f: StringField(name=f"rows-0-{f}") for f in (*ROW, "destination")},
+    },
+)
+
+
+def _xlsx_of_one() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(
+        [
+            "姓名",
+            "身份证号",
+            "手机号",
+            "出发地",
+            "计划到达日期",
+            "交通方式",
+            "在区居住地址",
+            "目的地微网格",
+        ]
+    )
+    workbook.active.append(
+        ["王强", "330702199001011237", "13800138000", "武汉", SOON, "火车", "9幢2单元303室", "MB"]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+_DECISION = {"decision": st.sampled_from(["approve", "refuse"]), "reason": "住址不实"}
+FILING_WRITES = {
+    "filings.new": Write(
+        FilingFuzzForm,
+        lambda t: f"/filings/new/{t.enterprise_id}",
+        lambda t: {
+            "key": keys,
+            "action": st.sampled_from(["file", "add", "remove-0"]),
+            "rows-0-name": "王强",
+            "rows-0-id_number": id_numbers(),
+            "rows-0-phone": phones,
+            "rows-0-origin": "武汉",
+            "rows-0-arrival_date": (date.today() + timedelta(days=3)).isoformat(),
+            "rows-0-means": "train",
+            "rows-0-stay_address": "9幢2单元303室",
+            "rows-0-destination": "MB",
+            "_": _filing(t),
+        },
+    ),
+    "filings.upload": Write(
+        filing_forms.ImportForm,
+        lambda t: f"/filings/new/{t.enterprise_id}/import",
+        lambda t: {"key": keys, "file": _xlsx_of_one(), "_": _filing(t)},
+    ),
+    "filings.revoke": Write(
+        filing_forms.RevokeForm,
+        lambda t: f"/filings/{t.filing_id}/revoke",
+        lambda t: {"reason": "企业停产", "_": _filing(t)},
+    ),
+    "filings.review_revoke": Write(
+        filing_forms.RevokeForm,
+        lambda t: f"/filings/review/{t.filing_id}/revoke",
+        lambda t: {"reason": "企业停产", "_": _filing(t)},
+    ),
+    "filings.decide": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/review/{t.filing_id}/decide",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+    "filings.arrival": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/employees/{t.employee_id}/decide",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+    "filings.arrivals": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/{t.filing_id}/arrivals",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+}
+
+
 def _request(path: str = "") -> Callable[[Tree], str]:
     return lambda t: f"/requests/{t.request_b.id}{path}"
 
@@ -319,6 +458,7 @@ REQUEST_WRITES = {
 
 WRITES = {
     **REQUEST_WRITES,
+    **FILING_WRITES,
     "notices.new": Write(
         NoticeForm,
         lambda t: f"/notices/grids/{t.community.id}/new",

@@ -14,12 +14,14 @@ from webapp.extensions import db
 from webapp.models import (
     Card,
     Errand,
+    FiledEmployee,
     Grid,
     Household,
     IdNumberCheck,
     Job,
     Observation,
     Resident,
+    ReturnFiling,
     Worker,
     in_subtree,
 )
@@ -35,7 +37,8 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone):
+        stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
+        for column in (Resident.phone, Household.phone, Worker.phone, FiledEmployee.phone):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
@@ -67,6 +70,8 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
         "code": "zh",
+        # A return filing of the demo (its page masks the employees' numbers).
+        "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),
     }
 
 

@@ -14,8 +14,10 @@ from webapp.models import (
     CheckpointCheck,
     CheckpointPost,
     Enterprise,
+    FiledEmployee,
     Handover,
     IndustryDepartment,
+    ReturnFiling,
     Visit,
     Worker,
 )
@@ -60,6 +62,14 @@ ADMIN_ONLY = {
     "departments.reviewer",
     "departments.deactivate",
     "departments.activate",
+    # A department reviewer's desk (Can.REVIEW_FILINGS: reviewers and admins): the filings of
+    # the reviewer's department, its decision, revoking, reveals, its whitelist.
+    "filings.waiting",
+    "filings.review",
+    "filings.decide",
+    "filings.review_revoke",
+    "filings.review_reveal",
+    "filings.review_whitelist",
 }
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
@@ -116,6 +126,13 @@ MANAGER_ONLY = {
     "enterprises.deactivate",
     "enterprises.activate",
     "enterprises.account",
+    # Return filings: a supervisor of the enterprise's subtree revokes one; the destination
+    # community (a supervisor whose subtree holds the employee's micro-grid) decides on its
+    # employees, one by one or all of a filing's at once, and lists those waiting.
+    "filings.revoke",
+    "filings.arrival",
+    "filings.arrivals",
+    "filings.incoming",
 }
 
 # Routes for everybody signed in, whatever their role (the tree's, an enterprise account, a
@@ -218,6 +235,17 @@ FIELD_WORK = {
     "enterprises.visit",
     "enterprises.undo_visit",
     "departments.show",
+    # Return filings (Can.ENTERPRISE_WORK, which enterprise accounts have too): the filings of
+    # the enterprises one files for (an enterprise account its own, a liaison officer theirs,
+    # a supervisor the subtree's; 404 for the others), the form, the sheet and its template,
+    # one filing's page and its reveals, the whitelist.
+    "filings.index",
+    "filings.new",
+    "filings.upload",
+    "filings.template",
+    "filings.show",
+    "filings.reveal",
+    "filings.whitelist",
 }
 # The roles outside the tree, walked over every route below.
 BOUND_ROLES = ("enterprise", "reviewer")
@@ -264,6 +292,9 @@ def url_for_other_grid(rule, tree) -> str:
         # An enterprise of B's micro-grid, in a department of its own (made by the fixture).
         "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
         "department_id": getattr(tree, "department_b_id", 2**31 - 1),
+        # B's enterprise's filing of one employee coming to B (made by the fixture).
+        "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
+        "employee_id": getattr(tree, "employee_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -341,6 +372,20 @@ def _flagged_visit_of_b(request):
             liaison_id=tree.worker_b.id,
         )
         db.session.add_all([department_a, department_b, enterprise_a, enterprise_b])
+        # B's enterprise files one employee coming to B's micro-grid.
+        filing = ReturnFiling(enterprise=enterprise_b, created_by_id=tree.worker_b.id)
+        employee = FiledEmployee(
+            filing=filing,
+            name="孙返岗",
+            id_number="330702199001011237",
+            phone="13800138000",
+            origin="武汉",
+            arrival_date=tree.sweep_b.starts_on,
+            means="car",
+            stay_address="9幢2单元303室",
+            grid_id=tree.micro_b.id,
+        )
+        db.session.add_all([filing, employee])
         db.session.flush()
         for role, phone, scope_id, bound in (
             ("enterprise", "13900000011", tree.micro_a.id, {"enterprise_id": enterprise_a.id}),
@@ -357,6 +402,8 @@ def _flagged_visit_of_b(request):
         tree.enterprise_b_id = enterprise_b.id
         tree.department_a_id = department_a.id
         tree.department_b_id = department_b.id
+        tree.filing_b_id = filing.id
+        tree.employee_b_id = employee.id
         tree.accounts = {
             "enterprise": SimpleNamespace(phone="13900000011"),
             "reviewer": SimpleNamespace(phone="13900000012"),

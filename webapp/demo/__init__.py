@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
+from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
@@ -56,6 +57,9 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
     bulk.reset_sequences()
+    # After the enterprises (their demo comes before this line), through the filings' rules:
+    # ORM inserts, once the sequences are past the bulk-written ids.
+    load_filings(now, random.Random(SEED + 14), echo)
     return sign_ins()
 
 
