@@ -76,6 +76,10 @@ class Can(Enum):
     REVIEW_FILINGS = "review_filings"
     # The destination community's approval of filed employees coming to its subtree.
     APPROVE_ARRIVALS = "approve_arrivals"
+    # See the enterprise problems of the enterprises one acts for (webapp/scope.problems: an
+    # enterprise account its own, a reviewer its department's, the tree its subtree's) and
+    # comment on them; taking and resolving them is field work.
+    SEE_PROBLEMS = "see_problems"
 
 
 _SUPERVISOR = frozenset(
@@ -97,6 +101,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_ENTERPRISES,
         Can.ENTERPRISE_WORK,
         Can.APPROVE_ARRIVALS,
+        Can.SEE_PROBLEMS,
     }
 )
 
@@ -104,11 +109,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "admin": frozenset(Can),
     "supervisor": _SUPERVISOR,
     "worker": frozenset(
-        {Can.FIELD_WORK, Can.ADD_HOUSEHOLDS, Can.CHECKPOINT_WORK, Can.ENTERPRISE_WORK}
+        {
+            Can.FIELD_WORK,
+            Can.ADD_HOUSEHOLDS,
+            Can.CHECKPOINT_WORK,
+            Can.ENTERPRISE_WORK,
+            Can.SEE_PROBLEMS,
+        }
     ),
     # No field work: an enterprise account sees its own enterprise and nothing of the tree.
-    "enterprise": frozenset({Can.ENTERPRISE_WORK}),
-    "reviewer": frozenset({Can.REVIEW_FILINGS}),
+    "enterprise": frozenset({Can.ENTERPRISE_WORK, Can.SEE_PROBLEMS}),
+    "reviewer": frozenset({Can.REVIEW_FILINGS, Can.SEE_PROBLEMS}),
 }
 
 
