@@ -33,6 +33,7 @@ from . import (
     observations,
     offline,
     posters,
+    problems,
     progress,
     reports,
     requests,
@@ -77,6 +78,7 @@ FEATURES = (
     sweeps,
     selfreports,
     checkpoints,
+    problems,
     duplicates,
     offline,
 )
