@@ -7,7 +7,18 @@ import pytest
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Handover, Visit
+from webapp.clock import now
+from webapp.models import (
+    Checkpoint,
+    CheckpointCheck,
+    CheckpointPost,
+    Enterprise,
+    Handover,
+    IndustryDepartment,
+    Visit,
+    Worker,
+)
+from webapp.problems.rules import log as log_problem
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -89,6 +100,10 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # A supervisor's work on enterprise problems: dispatch (派单), urge (督办), merge.
+    "problems.dispatch",
+    "problems.urge",
+    "problems.merge",
 }
 
 
@@ -176,6 +191,20 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # Enterprise problems of the enterprises one acts for (scope.problems: the subtree's for
+    # the tree, a department's for its reviewer, its own for an enterprise's account): the
+    # list, a problem and a comment on it; logging one (the enterprise's account, its liaison
+    # officer, a supervisor: a 403 for another worker); the work on it (field work); the
+    # rating (the enterprise's own account only: a 403 for the others).
+    "problems.index",
+    "problems.show",
+    "problems.comment",
+    "problems.new",
+    "problems.accept",
+    "problems.progress",
+    "problems.resolve",
+    "problems.return_up",
+    "problems.rate",
 }
 
 
@@ -217,6 +246,9 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
+        # An enterprise of B's micro-grid and a problem it has (made by the fixture below).
+        "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
+        "problem_id": getattr(tree, "problem_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -270,7 +302,26 @@ def _flagged_visit_of_b(request):
             created_by_id=tree.worker_b.id,
         )
         db.session.add_all([check, handover])
+        # An enterprise of B's micro-grid, B's worker its liaison officer, and its problem.
+        department = IndustryDepartment(name="B 主管部门")
+        enterprise = Enterprise(
+            name="B 企业",
+            uscc="91330702MA2D9XYZ3K",
+            address="B 路 1 号",
+            grid_id=tree.micro_b.id,
+            department=department,
+            contact_name="B 经理",
+            contact_phone="13811110009",
+            liaison_id=tree.worker_b.id,
+        )
+        db.session.add_all([department, enterprise])
+        db.session.flush()
+        problem = log_problem(
+            enterprise, "staffing", "缺工", "normal", db.session.get(Worker, tree.worker_b.id), now()
+        )
         db.session.commit()
+        tree.enterprise_b_id = enterprise.id
+        tree.problem_b_id = problem.case_id
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
