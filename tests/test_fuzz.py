@@ -364,13 +364,15 @@ PROBLEM_WRITES = {
     "problems.new": Write(
         problem_forms.ProblemForm,
         lambda t: f"/problems/enterprises/{t.enterprise_id}/new",
-        lambda t: {
-            "key": keys,
-            "category": st.sampled_from(["staffing", "logistics"]),
-            "urgency": st.sampled_from(["normal", "urgent"]),
-            "text": "缺少熟练工",
-        }
-        | {"_": _problem(t)},
+        lambda t: (
+            {
+                "key": keys,
+                "category": st.sampled_from(["staffing", "logistics"]),
+                "urgency": st.sampled_from(["normal", "urgent"]),
+                "text": "缺少熟练工",
+            }
+            | {"_": _problem(t)}
+        ),
     ),
     "problems.progress": Write(
         case_forms.NoteForm,

@@ -317,7 +317,12 @@ def _flagged_visit_of_b(request):
         db.session.add_all([department, enterprise])
         db.session.flush()
         problem = log_problem(
-            enterprise, "staffing", "缺工", "normal", db.session.get(Worker, tree.worker_b.id), now()
+            enterprise,
+            "staffing",
+            "缺工",
+            "normal",
+            db.session.get(Worker, tree.worker_b.id),
+            now(),
         )
         db.session.commit()
         tree.enterprise_b_id = enterprise.id

@@ -22,6 +22,7 @@ from . import bulk
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
+from .problems import load_problems
 from .requests import load_requests
 from .scales import SCALES
 from .sweeps import load_sweeps
@@ -55,6 +56,8 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_sweeps(now, random.Random(SEED + 1), echo)
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
+    # After the enterprises (none in the database: nothing to do).
+    load_problems(now, random.Random(SEED + 16), echo)
     bulk.reset_sequences()
     return sign_ins()
 
