@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from webapp import create_app
-from webapp.extensions import db
 from webapp.clock import now
+from webapp.extensions import db
 from webapp.models import (
     Checkpoint,
     CheckpointCheck,
