@@ -67,6 +67,8 @@ def index():
         "problems/_list.html",
         rows=rows,
         positions=positions,
+        # A resolved problem nobody rated reads as closed once its days are over.
+        shown_states={case.id: cases.effective_state(case, at) for _problem, case in rows},
         holders=grids_by_id(p.holder_id for p in positions.values()),
         filters=filters,
         page=page,
