@@ -3,6 +3,8 @@ covered without anyone remembering to add it here."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from webapp import create_app
@@ -18,7 +20,10 @@ from webapp.models import (
     Visit,
     Worker,
 )
+from webapp.permissions import required_capability, role_can
 from webapp.problems.rules import log as log_problem
+
+from .conftest import PASSWORD
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -51,6 +56,12 @@ ADMIN_ONLY = {
     "checkpoints.index",
     "checkpoints.staff",
     "checkpoints.take_off",
+    # The list of industry departments, and their reviewers' accounts.
+    "departments.index",
+    "departments.rename",
+    "departments.reviewer",
+    "departments.deactivate",
+    "departments.activate",
 }
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
@@ -104,13 +115,30 @@ MANAGER_ONLY = {
     "problems.dispatch",
     "problems.urge",
     "problems.merge",
+    # The enterprise registry of the subtree, and an enterprise's own account.
+    "enterprises.new",
+    "enterprises.edit",
+    "enterprises.area_options",
+    "enterprises.deactivate",
+    "enterprises.activate",
+    "enterprises.account",
+}
+
+# Routes for everybody signed in, whatever their role (the tree's, an enterprise account, a
+# department reviewer): the start page sends each to their own home; one's own account.
+SIGNED_IN = {
+    "main.index",
+    "auth.logout",
+    "account.show",
+    "account.password",
+    "account.sign_out_everywhere",
+    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
+    "offline.token",
 }
 
 
 # Routes for every signed-in worker, inside their own subtree.
 FIELD_WORK = {
-    "main.index",
-    "auth.logout",
     "grids.index",
     "grids.show",
     "households.show",
@@ -130,8 +158,6 @@ FIELD_WORK = {
     "errands.done",
     "errands.undo",
     "visits.undo",
-    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
-    "offline.token",
     # Reports hold counts only (no personal data) for a node of the worker's own subtree, and a
     # grid leader who is not a supervisor reports their grid's figures too.
     "reports.index",
@@ -157,10 +183,6 @@ FIELD_WORK = {
     # Handing a resident under observation their self-report link, and revoking it.
     "selfreports.issue",
     "selfreports.revoke",
-    # One's own account.
-    "account.show",
-    "account.password",
-    "account.sign_out_everywhere",
     # Notices: the node must be in scope; who may post there (supervisors, micro-grid and grid
     # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
     "notices.new",
@@ -205,7 +227,20 @@ FIELD_WORK = {
     "problems.resolve",
     "problems.return_up",
     "problems.rate",
+    # The enterprises of one's subtree (scope.enterprises: an enterprise account its own, a
+    # reviewer its department's), the logged reveal of the contact's phone (the liaison
+    # officer and managers: 403 for the others), liaison visits (the liaison officer and
+    # supervisors: 403 for the others). A department's page: its reviewers and whoever keeps
+    # the list (404 for the rest, as outside one's scope).
+    "enterprises.index",
+    "enterprises.show",
+    "enterprises.reveal",
+    "enterprises.visit",
+    "enterprises.undo_visit",
+    "departments.show",
 }
+# The roles outside the tree, walked over every route below.
+BOUND_ROLES = ("enterprise", "reviewer")
 
 
 def _rules():
@@ -246,8 +281,10 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
-        # An enterprise of B's micro-grid and a problem it has (made by the fixture below).
+        # An enterprise of B's micro-grid, in a department of its own, and a problem it has
+        # (made by the fixture).
         "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
+        "department_id": getattr(tree, "department_b_id", 2**31 - 1),
         "problem_id": getattr(tree, "problem_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
@@ -302,22 +339,41 @@ def _flagged_visit_of_b(request):
             created_by_id=tree.worker_b.id,
         )
         db.session.add_all([check, handover])
-        # An enterprise of B's micro-grid, B's worker its liaison officer, and its problem.
-        department = IndustryDepartment(name="B 主管部门")
-        enterprise = Enterprise(
+        # Two departments and an enterprise of each branch; A's enterprise account and A's
+        # department reviewer, who must reach neither B's enterprise nor B's department.
+        department_a = IndustryDepartment(name="工信局")
+        department_b = IndustryDepartment(name="商务局")
+        enterprise_a = Enterprise(
+            name="A 企业",
+            uscc="91330701MA28K0000X",
+            address="A 路 1 号",
+            grid_id=tree.micro_a.id,
+            department=department_a,
+            contact_name="甲",
+            contact_phone="13500000001",
+        )
+        enterprise_b = Enterprise(
             name="B 企业",
-            uscc="91330702MA2D9XYZ3K",
+            uscc="91330702MA2HQ1234C",
             address="B 路 1 号",
             grid_id=tree.micro_b.id,
-            department=department,
-            contact_name="B 经理",
-            contact_phone="13811110009",
+            department=department_b,
+            contact_name="乙",
+            contact_phone="13500000002",
             liaison_id=tree.worker_b.id,
         )
-        db.session.add_all([department, enterprise])
+        db.session.add_all([department_a, department_b, enterprise_a, enterprise_b])
         db.session.flush()
+        for role, phone, scope_id, bound in (
+            ("enterprise", "13900000011", tree.micro_a.id, {"enterprise_id": enterprise_a.id}),
+            ("reviewer", "13900000012", tree.root.id, {"department_id": department_a.id}),
+        ):
+            account = Worker(name=role, phone=phone, role=role, scope_id=scope_id, **bound)
+            account.set_password(PASSWORD)
+            db.session.add(account)
+        # A problem of B's enterprise, logged by its liaison officer.
         problem = log_problem(
-            enterprise,
+            enterprise_b,
             "staffing",
             "缺工",
             "normal",
@@ -325,11 +381,18 @@ def _flagged_visit_of_b(request):
             now(),
         )
         db.session.commit()
-        tree.enterprise_b_id = enterprise.id
         tree.problem_b_id = problem.case_id
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
+        tree.enterprise_a_id = enterprise_a.id
+        tree.enterprise_b_id = enterprise_b.id
+        tree.department_a_id = department_a.id
+        tree.department_b_id = department_b.id
+        tree.accounts = {
+            "enterprise": SimpleNamespace(phone="13900000011"),
+            "reviewer": SimpleNamespace(phone="13900000012"),
+        }
 
 
 def _call(client, method: str, url: str):
@@ -339,7 +402,7 @@ def _call(client, method: str, url: str):
 def test_every_route_is_classified():
     """A new route must be declared public, admin-only, manager-only or for every worker."""
     endpoints = {rule.values[0].endpoint for rule in RULES}
-    known = PUBLIC | ADMIN_ONLY | MANAGER_ONLY | FIELD_WORK
+    known = PUBLIC | ADMIN_ONLY | MANAGER_ONLY | FIELD_WORK | SIGNED_IN
     assert endpoints <= known, f"classify {endpoints - known} in tests/test_scope.py"
 
 
@@ -379,6 +442,43 @@ def test_worker_of_a_never_reaches_b_or_admin_pages(rule, method, tree, login_as
     else:
         # Reached: a page, a redirect, or a form asking for what was left out.
         assert response.status_code in (200, 302, 303, 422)
+
+
+@pytest.mark.parametrize("role", BOUND_ROLES)
+@pytest.mark.parametrize("rule, method", RULES)
+def test_roles_outside_the_tree_reach_only_their_own(role, rule, method, app, tree, login_as):
+    """An enterprise account of A's enterprise and a reviewer of A's department: every route
+    they lack the capability for is 403 (the whole tree), every other one 404 for B's objects
+    (B's enterprise, B's department), and a route without an object answers."""
+    if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":
+        pytest.skip("public or harmless")
+    client = login_as(tree.accounts[role])
+    response = _call(client, method, url_for_other_grid(rule, tree))
+    capability = required_capability(app.view_functions[rule.endpoint])
+    if not role_can(role, capability):
+        assert response.status_code == 403
+    elif rule.arguments:
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 302, 303, 422)
+
+
+def test_the_enterprise_account_opens_its_own_enterprise_only(tree, login_as):
+    """Its own enterprise: 200; B's: 404; / leads to its own page."""
+    client = login_as(tree.accounts["enterprise"])
+    assert client.get(f"/enterprises/{tree.enterprise_a_id}").status_code == 200
+    assert client.get(f"/enterprises/{tree.enterprise_b_id}").status_code == 404
+    assert client.get("/").headers["Location"].endswith(f"/enterprises/{tree.enterprise_a_id}")
+
+
+def test_the_reviewer_opens_its_own_department_only(tree, login_as):
+    """Its department and its enterprises: 200; B's department and enterprise: 404."""
+    client = login_as(tree.accounts["reviewer"])
+    assert client.get(f"/departments/{tree.department_a_id}").status_code == 200
+    assert client.get(f"/enterprises/{tree.enterprise_a_id}").status_code == 200
+    assert client.get(f"/departments/{tree.department_b_id}").status_code == 404
+    assert client.get(f"/enterprises/{tree.enterprise_b_id}").status_code == 404
+    assert client.get("/").headers["Location"].endswith(f"/departments/{tree.department_a_id}")
 
 
 def test_worker_sees_only_own_branch_in_lists(tree, login_as):
@@ -444,7 +544,7 @@ def test_route_classes_follow_the_capability_table(app):
     """Admin-only routes need what a supervisor lacks, manager-only ones what a field worker
         lacks, field work what every role of the tree has (enterprise accounts and department
     reviewers stand outside it): the lists above and the table agree."""
-    from webapp.permissions import required_capability, role_can
+    from webapp.permissions import ROLE_CAPABILITIES
 
     for endpoint, view in app.view_functions.items():
         capability = required_capability(view)
@@ -454,6 +554,8 @@ def test_route_classes_follow_the_capability_table(app):
             assert role_can("supervisor", capability) and not role_can("worker", capability)
         elif endpoint in FIELD_WORK:
             assert all(role_can(role, capability) for role in TREE_ROLES), endpoint
+        elif endpoint in SIGNED_IN:
+            assert all(role_can(role, capability) for role in ROLE_CAPABILITIES), endpoint
 
 
 def test_a_view_that_declares_nothing_is_refused(db_url, tree):
