@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from tests.conftest import add_worker
 from webapp import clock
@@ -20,7 +20,6 @@ from webapp.models import (
     Enterprise,
     EnterpriseProblem,
     IndustryDepartment,
-    Worker,
 )
 
 T0 = datetime(2026, 12, 1, 9, 0)
@@ -80,12 +79,7 @@ def firms(app, tree):
         for worker in people:
             db.session.refresh(worker)
         db.session.expunge_all()
-    yield Firms(a.id, b.id, *people)
-    # Accounts point at their enterprise and enterprises at their liaison: untie them before
-    # the tables are emptied.
-    with app.app_context():
-        db.session.execute(update(Worker).values(enterprise_id=None))
-        db.session.commit()
+    return Firms(a.id, b.id, *people)
 
 
 @pytest.fixture
@@ -93,17 +87,6 @@ def frozen():
     clock.freeze(T0)
     yield lambda at: clock.freeze(at)
     clock.freeze(None)
-
-
-def outside(app, worker):
-    """A client of its own for an account outside the tree (an enterprise's, a reviewer's):
-    sign-out is field work, so these accounts do not share the test's client."""
-    from tests.conftest import PASSWORD
-
-    client = app.test_client()
-    response = client.post("/login", data={"phone": worker.phone, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def log(client, firm: int, key: str = "problemkey-01", **changes):
@@ -153,7 +136,7 @@ def test_liaison_logs_a_problem_accepts_resolves_and_the_enterprise_rates_it(
     frozen(T0 + timedelta(hours=5))
     response = liaison.post(f"/problems/{case.id}/resolve", data={"text": "已对接人社局招工"})
     assert response.status_code == 303
-    account = outside(app, firms.account_a)
+    account = login_as(firms.account_a)
     page = account.get(f"/problems/{case.id}").get_data(as_text=True)
     assert "已办结" in page and "已对接人社局招工" in page and 'name="rating"' in page
     assert (
@@ -167,7 +150,7 @@ def test_unsatisfied_reopens_it_one_level_up(tree, firms, app, login_as, frozen)
     """不满意: the problem resolved by the micro-grid is reopened for the grid above it."""
     case = logged(app, log(login_as(tree.worker_a), firms.a))
     login_as(tree.worker_a).post(f"/problems/{case.id}/resolve", data={"text": "已协调"})
-    account = outside(app, firms.account_a)
+    account = login_as(firms.account_a)
     account.post(
         f"/problems/{case.id}/rate", data={"rating": "unsatisfied", "comment": "还是招不到人"}
     )
@@ -209,10 +192,10 @@ def test_not_accepted_in_time_rises_at_a_frozen_clock(tree, firms, app, login_as
 def test_the_enterprise_account_sees_only_its_own_problems(tree, firms, app, login_as):
     """An enterprise's account logs and sees its own problems; another enterprise's problem
     and page answer 404, and it cannot do the workers' work."""
-    account = outside(app, firms.account_a)
+    account = login_as(firms.account_a)
     own = logged(app, log(account, firms.a))
     other = logged(app, log(login_as(tree.admin), firms.b, key="problemkey-b", text="货车进不来"))
-    account = outside(app, firms.account_a)
+    account = login_as(firms.account_a)
     listed = account.get("/problems/").get_data(as_text=True)
     assert f'/problems/{own.id}"' in listed and f'/problems/{other.id}"' not in listed
     assert account.get(f"/problems/{other.id}").status_code == 404
@@ -227,7 +210,7 @@ def test_the_department_reviewer_sees_and_comments_its_departments(tree, firms, 
     them (the problem stays where it is); another department's answer 404."""
     own = logged(app, log(login_as(tree.worker_a), firms.a))
     other = logged(app, log(login_as(tree.admin), firms.b, key="problemkey-b", text="货车进不来"))
-    reviewer = outside(app, firms.reviewer)
+    reviewer = login_as(firms.reviewer)
     listed = reviewer.get("/problems/").get_data(as_text=True)
     assert f'/problems/{own.id}"' in listed and f'/problems/{other.id}"' not in listed
     response = reviewer.post(f"/problems/{own.id}/comment", data={"text": "已联系人社局协调"})
@@ -302,7 +285,7 @@ def test_only_the_enterprise_rates_and_only_a_resolved_problem(tree, firms, app,
         .status_code
         == 403
     )
-    response = outside(app, firms.account_a).post(
+    response = login_as(firms.account_a).post(
         f"/problems/{case.id}/rate", data={"rating": "satisfied"}
     )
     assert response.status_code == 422
@@ -314,7 +297,26 @@ def test_a_resolved_problem_nobody_rates_closes_after_the_days(tree, firms, app,
     case = logged(app, log(login_as(tree.worker_a), firms.a))
     login_as(tree.worker_a).post(f"/problems/{case.id}/resolve", data={"text": "已协调"})
     frozen(T0 + timedelta(days=8))
-    page = outside(app, firms.account_a).get(f"/problems/{case.id}").get_data(as_text=True)
+    page = login_as(firms.account_a).get(f"/problems/{case.id}").get_data(as_text=True)
     assert "已关闭" in page and 'name="rating"' not in page
     closed = login_as(tree.supervisor_a).get("/problems/?state=closed").get_data(as_text=True)
     assert f'/problems/{case.id}"' in closed
+
+
+def test_the_enterprise_page_lists_its_problems_to_rate_and_to_log(
+    tree, firms, app, login_as, frozen
+):
+    """The enterprise's page shows its problems, the way to log one, and a resolved one to
+    rate; the reviewer's department page lists the department's open problems."""
+    liaison = login_as(tree.worker_a)
+    done = logged(app, log(liaison, firms.a))
+    liaison.post(f"/problems/{done.id}/resolve", data={"text": "已协调"})
+    still = logged(app, log(liaison, firms.a, key="problemkey-02", text="宿舍不够住"))
+    page = login_as(firms.account_a).get(f"/enterprises/{firms.a}").get_data(as_text=True)
+    assert f'/problems/{done.id}"' in page and "待评价" in page
+    assert f"/problems/enterprises/{firms.a}/new" in page
+    with app.app_context():
+        department = db.session.get(Enterprise, firms.a).department_id
+    page = login_as(firms.reviewer).get(f"/departments/{department}").get_data(as_text=True)
+    assert f'/problems/{still.id}"' in page and f'/problems/{done.id}"' not in page
+    assert f"/problems/enterprises/{firms.a}/new" not in page

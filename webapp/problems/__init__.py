@@ -10,8 +10,9 @@ bp = Blueprint("problems", __name__, url_prefix="/problems")
 
 
 def init_app(app: Flask) -> None:
-    from . import kind, today, views  # noqa: F401
+    from . import kind, parts, today, views  # noqa: F401
 
     kind.register()
     app.register_blueprint(bp)
     today.register(app)
+    parts.register(app)

@@ -49,16 +49,34 @@ def listing(filters: ProblemFilters, at: datetime) -> Select:
     return cases.filtered(stmt, KIND, filters, PROBLEM_CATEGORIES, at)
 
 
+def _with_holders(stmt: Select) -> Select:
+    return stmt.join(Grid, Grid.id == Case.holder_id).options(
+        contains_eager(EnterpriseProblem.case).contains_eager(Case.holder.of_type(Grid))
+    )
+
+
 def of_enterprise(enterprise_id: int, limit: int = 20) -> list[EnterpriseProblem]:
-    """An enterprise's problems, newest first (for its page)."""
+    """An enterprise's problems, open ones first, then newest first (for its page)."""
     return list(
         db.session.scalars(
-            select(EnterpriseProblem)
-            .join(EnterpriseProblem.case)
+            _with_holders(select(EnterpriseProblem).join(EnterpriseProblem.case))
             .where(EnterpriseProblem.enterprise_id == enterprise_id)
-            .order_by(Case.created_at.desc(), Case.id.desc())
+            .order_by(Case.state.in_(OPEN).desc(), Case.created_at.desc(), Case.id.desc())
             .limit(limit)
-        )
+        ).unique()
+    )
+
+
+def of_department(department_id: int, limit: int = 30) -> list[EnterpriseProblem]:
+    """A department's enterprises' open problems, the most pressing first."""
+    return list(
+        db.session.scalars(
+            _with_holders(select(EnterpriseProblem).join(EnterpriseProblem.case))
+            .where(EnterpriseProblem.department_id == department_id, Case.state.in_(OPEN))
+            .options(joinedload(EnterpriseProblem.enterprise))
+            .order_by(Case.due_at, Case.id)
+            .limit(limit)
+        ).unique()
     )
 
 
