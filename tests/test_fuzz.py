@@ -26,6 +26,7 @@ from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
 from webapp.auth.forms import LoginForm
 from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.cases import forms as case_forms
 from webapp.checkpoints.forms import CheckForm as CheckpointCheckForm
 from webapp.checkpoints.forms import (
     CheckpointForm,
@@ -48,6 +49,7 @@ from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
+from webapp.problems import forms as problem_forms
 from webapp.requests import forms as request_forms
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
@@ -96,6 +98,7 @@ NO_FIELDS = {
     "requests.reveal",
     "requests.raise_colour",
     "requests.phone_consent",
+    "problems.accept",
     "selfreports.issue",
     "selfreports.revoke",
     "filings.reveal",
@@ -217,6 +220,46 @@ def _checkpoint(t: Tree) -> int:
         db.session.scalar(select(Handover.id).where(Handover.checkpoint_id == found)),
     )
     return found
+
+
+def _problem(t: Tree) -> int:
+    """An enterprise of micro-grid B and a problem it logged (made once, on the first
+    example); their ids are kept on `t` for the URLs."""
+    from webapp.clock import now
+    from webapp.models import Enterprise, EnterpriseProblem, IndustryDepartment, Worker
+    from webapp.problems.rules import log
+
+    found = db.session.scalar(select(Enterprise.id).where(Enterprise.name == "模糊企业"))
+    if found is None:
+        department = IndustryDepartment(name="模糊主管部门")
+        enterprise = Enterprise(
+            name="模糊企业",
+            uscc="91330702MA2D9XYZ4K",
+            address="江南路 4 号",
+            grid_id=t.micro_b.id,
+            department=department,
+            contact_name="周经理",
+            contact_phone="13811110004",
+            liaison_id=t.worker_b.id,
+        )
+        db.session.add_all([department, enterprise])
+        db.session.flush()
+        log(enterprise, "housing", "宿舍不够", "normal", db.session.get(Worker, t.admin.id), now())
+        db.session.commit()
+        found = enterprise.id
+    object.__setattr__(t, "enterprise_id", found)
+    object.__setattr__(
+        t,
+        "problem_id",
+        db.session.scalar(
+            select(EnterpriseProblem.case_id).where(EnterpriseProblem.enterprise_id == found)
+        ),
+    )
+    return found
+
+
+def _on_problem(path: str = "") -> Callable[[Tree], str]:
+    return lambda t: f"/problems/{t.problem_id}{path}"
 
 
 @dataclass(frozen=True)
@@ -456,9 +499,68 @@ REQUEST_WRITES = {
     ),
 }
 
+PROBLEM_WRITES = {
+    "problems.new": Write(
+        problem_forms.ProblemForm,
+        lambda t: f"/problems/enterprises/{t.enterprise_id}/new",
+        lambda t: (
+            {
+                "key": keys,
+                "category": st.sampled_from(["staffing", "logistics"]),
+                "urgency": st.sampled_from(["normal", "urgent"]),
+                "text": "缺少熟练工",
+            }
+            | {"_": _problem(t)}
+        ),
+    ),
+    "problems.progress": Write(
+        case_forms.NoteForm,
+        _on_problem("/progress"),
+        lambda t: {"text": "已上门"} | {"_": _problem(t)},
+    ),
+    "problems.resolve": Write(
+        case_forms.NoteForm,
+        _on_problem("/resolve"),
+        lambda t: {"text": "已办结"} | {"_": _problem(t)},
+    ),
+    "problems.return_up": Write(
+        case_forms.NoteForm,
+        _on_problem("/return"),
+        lambda t: {"text": "非本级"} | {"_": _problem(t)},
+    ),
+    "problems.urge": Write(
+        case_forms.OptionalNoteForm,
+        _on_problem("/urge"),
+        lambda t: {"text": "尽快"} | {"_": _problem(t)},
+    ),
+    "problems.comment": Write(
+        problem_forms.CommentForm,
+        _on_problem("/comment"),
+        lambda t: {"text": "已协调"} | {"_": _problem(t)},
+    ),
+    "problems.dispatch": Write(
+        case_forms.DispatchForm,
+        _on_problem("/dispatch"),
+        lambda t: {"target": f"g{t.micro_b.id}", "text": "请上门"} | {"_": _problem(t)},
+    ),
+    "problems.merge": Write(
+        problem_forms.MergeForm,
+        _on_problem("/merge"),
+        lambda t: {"into": "ABCDABCDABCD"} | {"_": _problem(t)},
+    ),
+    # Only the enterprise's own account rates: the admin who sends these gets 403 every time,
+    # which must still never be a 500.
+    "problems.rate": Write(
+        case_forms.RateForm,
+        _on_problem("/rate"),
+        lambda t: {"rating": st.sampled_from(["satisfied", "unsatisfied"])} | {"_": _problem(t)},
+    ),
+}
+
 WRITES = {
     **REQUEST_WRITES,
     **FILING_WRITES,
+    **PROBLEM_WRITES,
     "notices.new": Write(
         NoticeForm,
         lambda t: f"/notices/grids/{t.community.id}/new",

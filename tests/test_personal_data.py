@@ -13,6 +13,7 @@ from webapp.demo import DEMO_PHONES
 from webapp.extensions import db
 from webapp.models import (
     Card,
+    Case,
     Errand,
     FiledEmployee,
     Grid,
@@ -69,6 +70,12 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "job_id": _first(select(Job.id)),
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
+        # An enterprise problem of the subtree (the demo's, when it has enterprises).
+        "problem_id": _first(
+            select(Case.id)
+            .join(Grid, Grid.id == Case.grid_id)
+            .where(inside, Case.kind == "enterprise")
+        ),
         "code": "zh",
         # A return filing of the demo (its page masks the employees' numbers).
         "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from webapp import create_app
+from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import (
     Checkpoint,
@@ -22,6 +23,7 @@ from webapp.models import (
     Worker,
 )
 from webapp.permissions import required_capability, role_can
+from webapp.problems.rules import log as log_problem
 
 from .conftest import PASSWORD
 
@@ -119,6 +121,10 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # A supervisor's work on enterprise problems: dispatch (派单), urge (督办), merge.
+    "problems.dispatch",
+    "problems.urge",
+    "problems.merge",
     # The enterprise registry of the subtree, and an enterprise's own account.
     "enterprises.new",
     "enterprises.edit",
@@ -224,6 +230,20 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # Enterprise problems of the enterprises one acts for (scope.problems: the subtree's for
+    # the tree, a department's for its reviewer, its own for an enterprise's account): the
+    # list, a problem and a comment on it; logging one (the enterprise's account, its liaison
+    # officer, a supervisor: a 403 for another worker); the work on it (field work); the
+    # rating (the enterprise's own account only: a 403 for the others).
+    "problems.index",
+    "problems.show",
+    "problems.comment",
+    "problems.new",
+    "problems.accept",
+    "problems.progress",
+    "problems.resolve",
+    "problems.return_up",
+    "problems.rate",
     # The enterprises of one's subtree (scope.enterprises: an enterprise account its own, a
     # reviewer its department's), the logged reveal of the contact's phone (the liaison
     # officer and managers: 403 for the others), liaison visits (the liaison officer and
@@ -289,12 +309,14 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
-        # An enterprise of B's micro-grid, in a department of its own (made by the fixture).
+        # An enterprise of B's micro-grid, in a department of its own, and a problem it has
+        # (made by the fixture).
         "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
         "department_id": getattr(tree, "department_b_id", 2**31 - 1),
         # B's enterprise's filing of one employee coming to B (made by the fixture).
         "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
         "employee_id": getattr(tree, "employee_b_id", 2**31 - 1),
+        "problem_id": getattr(tree, "problem_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -394,7 +416,17 @@ def _flagged_visit_of_b(request):
             account = Worker(name=role, phone=phone, role=role, scope_id=scope_id, **bound)
             account.set_password(PASSWORD)
             db.session.add(account)
+        # A problem of B's enterprise, logged by its liaison officer.
+        problem = log_problem(
+            enterprise_b,
+            "staffing",
+            "缺工",
+            "normal",
+            db.session.get(Worker, tree.worker_b.id),
+            now(),
+        )
         db.session.commit()
+        tree.problem_b_id = problem.case_id
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id

@@ -36,6 +36,7 @@ from . import (
     observations,
     offline,
     posters,
+    problems,
     progress,
     reports,
     requests,
@@ -83,6 +84,7 @@ FEATURES = (
     enterprises,
     filings,
     greenchannel,
+    problems,
     duplicates,
     offline,
 )

@@ -37,6 +37,7 @@ EVENTS = {
     "closed": _l("Closed"),
     "message": _l("Message"),
     "note": _l("Note"),
+    "comment": _l("Comment"),
     "mediation": _l("Mediation recorded"),
     "linked": _l("Linked to a household"),
     "colour": _l("Household raised to light yellow"),
@@ -57,6 +58,7 @@ PUBLIC_EVENTS = frozenset(
         "closed",
         "message",
         "mediation",
+        "comment",
     }
 )
 

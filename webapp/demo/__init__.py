@@ -23,6 +23,7 @@ from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
+from .problems import load_problems
 from .requests import load_requests
 from .scales import SCALES
 from .sweeps import load_sweeps
@@ -56,6 +57,8 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_sweeps(now, random.Random(SEED + 1), echo)
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
+    # After the enterprises (none in the database: nothing to do).
+    load_problems(now, random.Random(SEED + 16), echo)
     bulk.reset_sequences()
     # After the enterprises (their demo comes before this line), through the filings' rules:
     # ORM inserts, once the sequences are past the bulk-written ids.
