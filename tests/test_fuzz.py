@@ -96,6 +96,7 @@ NO_FIELDS = {
     "requests.phone_consent",
     "selfreports.issue",
     "selfreports.revoke",
+    "checkpoints.reveal",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"

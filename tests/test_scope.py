@@ -89,6 +89,8 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # The handovers of one's subtree, open, late or received (a supervisor's desk).
+    "checkpoints.handovers",
 }
 
 
@@ -176,6 +178,8 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # A handover's full ID number and phone, on the audit trail: its micro-grid in one's subtree.
+    "checkpoints.reveal",
 }
 
 
