@@ -180,6 +180,10 @@ FIELD_WORK = {
     "checkpoints.receive",
     # A handover's full ID number and phone, on the audit trail: its micro-grid in one's subtree.
     "checkpoints.reveal",
+    # A checkpoint's shift summary (page and PDF): its staff, whoever manages checkpoints, and
+    # the supervisors of the node responsible (404 for the others).
+    "checkpoints.summary",
+    "checkpoints.summary_pdf",
 }
 
 

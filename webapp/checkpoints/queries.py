@@ -305,3 +305,74 @@ def places_of(grids: list[Grid]) -> dict[int, str]:
         grid.id: " · ".join([*(names[i] for i in grid.ancestor_ids[1:-1] if i in names), grid.name])
         for grid in grids
     }
+
+
+@dataclass
+class ShiftSummary:
+    """One shift at one checkpoint, as printed at its end (webapp/checkpoints/views.summary)."""
+
+    persons: int = 0
+    vehicles: int = 0
+    fevers: int = 0
+    green: int = 0
+    handovers: int = 0
+    # outcome → (persons, vehicles)
+    outcomes: dict[str, list[int]] = field(default_factory=lambda: {o: [0, 0] for o in OUTCOMES})
+    # hour → [persons, vehicles, fevers, handovers], every hour of the shift
+    hours: dict[int, list[int]] = field(default_factory=dict)
+    # worker id → checks they made
+    by_worker: dict[int, int] = field(default_factory=dict)
+
+
+def shift_summary(checkpoint: Checkpoint, shift: str, day: date) -> ShiftSummary:
+    """The figures of `shift` on `day` at `checkpoint`: one grouped statement over its checks
+    (and the handovers they made), by hour, worker, kind, outcome, fever and green channel."""
+    first, after = shift_window(shift, day_start(day))
+    hour = func.extract("hour", CheckpointCheck.checked_at)
+    stmt = (
+        select(
+            hour,
+            CheckpointCheck.worker_id,
+            CheckpointCheck.kind,
+            CheckpointCheck.outcome,
+            CheckpointCheck.fever,
+            CheckpointCheck.green_channel,
+            func.count(CheckpointCheck.id),
+            func.count(Handover.id),
+        )
+        .outerjoin(Handover, Handover.check_id == CheckpointCheck.id)
+        .where(
+            CheckpointCheck.checkpoint_id == checkpoint.id,
+            CheckpointCheck.checked_at >= first,
+            CheckpointCheck.checked_at < after,
+        )
+        .group_by(
+            hour,
+            CheckpointCheck.worker_id,
+            CheckpointCheck.kind,
+            CheckpointCheck.outcome,
+            CheckpointCheck.fever,
+            CheckpointCheck.green_channel,
+        )
+    )
+    _label, start, end = SHIFTS[shift]
+    found = ShiftSummary(hours={h: [0, 0, 0, 0] for h in range(start, end)})
+    for h, worker_id, kind, outcome, fever, green, n, handed in db.session.execute(stmt):
+        row = found.hours.setdefault(int(h), [0, 0, 0, 0])
+        vehicle = kind == "vehicle"
+        if vehicle:
+            found.vehicles += n
+            row[1] += n
+        else:
+            found.persons += n
+            row[0] += n
+        found.outcomes.setdefault(outcome, [0, 0])[1 if vehicle else 0] += n
+        if fever:
+            found.fevers += n
+            row[2] += n
+        if green:
+            found.green += n
+        found.handovers += handed
+        row[3] += handed
+        found.by_worker[worker_id] = found.by_worker.get(worker_id, 0) + n
+    return found

@@ -4,7 +4,9 @@ receive them."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, request, url_for
+from io import BytesIO
+
+from flask import abort, current_app, flash, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,6 +26,7 @@ from ..forms import parse_day
 from ..htmx import is_partial, redirect_after_write, render
 from ..identity import mask_id_number, mask_phone
 from ..models import (
+    OUTCOMES,
     SHIFTS,
     Checkpoint,
     CheckpointCheck,
@@ -35,6 +38,7 @@ from ..models import (
     Worker,
     shift_at,
 )
+from ..pdf import page_counter, render_pdf
 from ..permissions import Can, requires
 from ..rules import RuleError
 from ..writes import REFUSED, done, form_error, save
@@ -293,6 +297,7 @@ def handovers():
         else queries.handover_list(scope.scope_path(), current_user.scope, filters, at)
     )
     rows = [(h, _position(h, at)) for h in rows]
+    checkpoints = queries.checkpoints()
     risen = {p.holder_id for _h, p in rows if p is not None and p.rises}
     return render(
         "checkpoints/handovers.html",
@@ -307,7 +312,8 @@ def handovers():
         )
         if risen
         else {},
-        checkpoints=queries.checkpoints(),
+        checkpoints=checkpoints,
+        summarisable=[c for c in checkpoints if c.grid.path.startswith(scope.scope_path())],
         states=LIST_STATES,
         held_here=queries.held_count(current_user.scope, at),
     )
@@ -415,3 +421,91 @@ def reveal(handover_id: int):
     reveals.ask(current_user.id, ("handover", handover.id), handover.grid_id)
     db.session.commit()
     return _handover_page(handover, _receive_form(handover), revealed=True)
+
+
+def _summarised(checkpoint_id: int) -> Checkpoint:
+    """A checkpoint whose shift summary the current worker may print: its staff, whoever
+    manages checkpoints, and the supervisors of the node responsible for it; 404 for others."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None or not (
+        current_user.can(Can.MANAGE_CHECKPOINTS)
+        or queries.is_staff(checkpoint, current_user.id)
+        or (current_user.can(Can.SUPERVISE) and checkpoint.grid.path.startswith(scope.scope_path()))
+    ):
+        abort(404)
+    return checkpoint
+
+
+def _summary_context(checkpoint: Checkpoint) -> dict:
+    """The shift asked for (?date=&shift=, the current one by default) and its figures, or
+    what is wrong with the question."""
+    at = now()
+    errors = []
+    day = at.date()
+    if request.args.get("date"):
+        day = parse_day(request.args["date"])
+        if day is None:
+            errors.append(_("Enter the date as 2020-02-15."))
+    shift = request.args.get("shift") or shift_at(at)
+    if shift not in SHIFTS:
+        errors.append(_("Choose a shift."))
+        shift = shift_at(at)
+    context = {
+        "checkpoint": checkpoint,
+        "day": day or at.date(),
+        "shift": shift,
+        "shift_label": SHIFTS[shift][0],
+        "shifts": {k: label for k, (label, _f, _a) in SHIFTS.items()},
+        "errors": errors,
+        "printed_at": at,
+        "outcomes": OUTCOMES,
+    }
+    if errors:
+        return context
+    summary = queries.shift_summary(checkpoint, shift, day)
+    posted = {p.worker_id for p in checkpoint.posts if p.shift == shift}
+    ids = posted | summary.by_worker.keys()
+    names = (
+        dict(db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    context["summary"] = summary
+    context["staff"] = sorted(
+        ((names.get(i, "?"), i in posted, summary.by_worker.get(i, 0)) for i in ids),
+        key=lambda row: (not row[1], row[0]),
+    )
+    return context
+
+
+@bp.get("/<int:checkpoint_id>/summary")
+@requires(Can.CHECKPOINT_WORK)
+def summary(checkpoint_id: int):
+    """The shift summary to print at the end of a shift: people and vehicles, each diversion
+    outcome, green-channel passages, fevers, handovers, hour by hour, and who was on it."""
+    context = _summary_context(_summarised(checkpoint_id))
+    return render(
+        "checkpoints/summary.html",
+        "checkpoints/_summary.html",
+        status=422 if context["errors"] else 200,
+        **context,
+    )
+
+
+@bp.get("/<int:checkpoint_id>/summary/pdf")
+@requires(Can.CHECKPOINT_WORK)
+def summary_pdf(checkpoint_id: int):
+    """The same shift summary as an A4 PDF (the page with the message when asked wrong)."""
+    checkpoint = _summarised(checkpoint_id)
+    context = _summary_context(checkpoint)
+    if context["errors"]:
+        return render("checkpoints/summary.html", status=422, **context)
+    data = render_pdf("shift_summary.html", page_counter=page_counter(), **context)
+    response = send_file(
+        BytesIO(data or b""),
+        mimetype="application/pdf",
+        download_name=f"shift-{checkpoint.id}-{context['day'].isoformat()}-{context['shift']}.pdf",
+    )
+    # Figures change with every check: never serve an earlier copy from a cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
