@@ -246,3 +246,27 @@ def test_a_worker_scans_the_stairwell_qr_as_the_destination(app, tree, login_as,
     )
     with app.app_context():
         assert db.session.scalars(select(Handover)).one().grid_id == tree.micro_b.id
+
+
+def test_the_small_demo_has_five_checkpoints_a_month_of_checks_and_handovers(app):
+    """Five staffed checkpoints, a few hundred checks (fevers only turned back or isolated),
+    handovers mostly received, a few late and open, each with its case."""
+    from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost
+
+    app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Checkpoint)) == 5
+        assert db.session.scalar(select(func.count()).select_from(CheckpointPost)) >= 15
+        checks = db.session.scalar(select(func.count()).select_from(CheckpointCheck))
+        assert 300 <= checks < 1000
+        fevers = set(
+            db.session.scalars(select(CheckpointCheck.outcome).where(CheckpointCheck.fever))
+        )
+        assert fevers and fevers <= {"turned_back", "isolation"}
+        handovers = db.session.scalars(select(Handover)).all()
+        received = [h for h in handovers if h.received_at]
+        assert len(received) > len(handovers) / 2
+        assert all(h.case is not None for h in handovers)
+        assert all(h.case.state == "closed" for h in received)
+        moment = max(h.created_at for h in handovers)
+        assert 0 < sum(queries.is_late(h, moment) for h in handovers) < len(handovers) / 4

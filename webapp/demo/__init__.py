@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
+from .checkpoints import load_checkpoints
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
@@ -55,6 +56,7 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_sweeps(now, random.Random(SEED + 1), echo)
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
+    load_checkpoints(now, random.Random(SEED + 14), echo)
     bulk.reset_sequences()
     return sign_ins()
 
