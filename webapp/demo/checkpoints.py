@@ -311,33 +311,40 @@ class _Demo:
                     received = None
             plans.append((made.replace(microsecond=0), received))
         plans.sort(key=lambda p: p[0])
+        ids = [cp.id for cp in checkpoints]
+        cum = _cum(SHARES)
         try:
-            for n, (made, received) in enumerate(plans):
-                cp = checkpoints[min(bisect(_cum(SHARES), rng.random()), len(checkpoints) - 1)]
-                shift = shift_at(made)
-                staff = self.staff[cp.id].get(shift) or self.staff[cp.id]["day"]
-                micro = micros[int(rng.random() * len(micros))]
-                household_id, address = homes[micro][int(rng.random() * len(homes[micro]))]
-                clock.freeze(made)
-                handover = rules.hand_over(
-                    cp,
-                    staff[int(rng.random() * len(staff))],
-                    self.arrival(micro, address.split(" ")[-1]),
-                    f"demo-handover-{n:06d}",
-                    made,
-                    round(36.2 + rng.random() * 0.8, 1),
-                )
-                session.flush()
-                if received is not None:
-                    clock.freeze(received.replace(microsecond=0))
-                    rules.receive_new(
-                        handover,
-                        session.get(Household, household_id),
-                        workers.get(micro) or staff[0],
-                        received.replace(microsecond=0),
+            # The rules flush where they need an id; autoflush before each of their reads would
+            # only flush the same rows again. Every 50 the session is emptied: a unit of work
+            # over hundreds of loaded objects costs more than the rows it writes.
+            with session.no_autoflush:
+                for n, (made, received) in enumerate(plans):
+                    if n % 50 == 0:
+                        session.commit()
+                        session.expunge_all()
+                        checkpoints = [session.get(Checkpoint, i) for i in ids]
+                    cp = checkpoints[min(bisect(cum, rng.random()), len(checkpoints) - 1)]
+                    shift = shift_at(made)
+                    staff = self.staff[cp.id].get(shift) or self.staff[cp.id]["day"]
+                    micro = micros[int(rng.random() * len(micros))]
+                    household_id, address = homes[micro][int(rng.random() * len(homes[micro]))]
+                    clock.freeze(made)
+                    handover = rules.hand_over(
+                        cp,
+                        staff[int(rng.random() * len(staff))],
+                        self.arrival(micro, address.split(" ")[-1]),
+                        f"demo-handover-{n:06d}",
+                        made,
+                        round(36.2 + rng.random() * 0.8, 1),
                     )
-                if n % 100 == 99:
-                    session.commit()
+                    if received is not None:
+                        clock.freeze(received.replace(microsecond=0))
+                        rules.receive_new(
+                            handover,
+                            session.get(Household, household_id),
+                            workers.get(micro) or staff[0],
+                            received.replace(microsecond=0),
+                        )
             session.commit()
         finally:
             clock.freeze(frozen_before)
