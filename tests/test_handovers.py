@@ -253,7 +253,8 @@ def test_the_small_demo_has_five_checkpoints_a_month_of_checks_and_handovers(app
     handovers mostly received, a few late and open, each with its case."""
     from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost
 
-    app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Checkpoint)) == 5
         assert db.session.scalar(select(func.count()).select_from(CheckpointPost)) >= 15

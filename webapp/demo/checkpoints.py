@@ -89,6 +89,9 @@ class _Demo:
 
     def run(self) -> None:
         session = db.session
+        # The loaders before wrote explicit ids: PostgreSQL's sequences must be past them
+        # before the rules insert cases, residents and audit entries of their own.
+        bulk.reset_sequences()
         households = session.scalar(select(db.func.count()).select_from(Household)) or 0
         self.scale = households / ZONE_HOUSEHOLDS
         self.small = self.scale < 0.05
