@@ -67,6 +67,7 @@ OBJECT_TYPES = {
     "errand": _l("Errand"),
     "notice": _l("Notice"),
     "request": _l("Resident request"),
+    "handover": _l("Checkpoint handover"),
 }
 
 
