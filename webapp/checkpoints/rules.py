@@ -183,6 +183,8 @@ def open_case(handover: Handover) -> Case:
         handover.created_at,
         handover.created_by_id,
     )
+    # Nobody tracks a handover on the public page: no tracking code to print or guess.
+    made.code = None
     handover.case = made
     handover.case_id = made.id
     return made
