@@ -103,6 +103,7 @@ NO_FIELDS = {
     "selfreports.revoke",
     "filings.reveal",
     "filings.review_reveal",
+    "checkpoints.reveal",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"

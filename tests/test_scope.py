@@ -139,6 +139,8 @@ MANAGER_ONLY = {
     "filings.arrival",
     "filings.arrivals",
     "filings.incoming",
+    # The handovers of one's subtree, open, late or received (a supervisor's desk).
+    "checkpoints.handovers",
 }
 
 # Routes for everybody signed in, whatever their role (the tree's, an enterprise account, a
@@ -266,6 +268,12 @@ FIELD_WORK = {
     "filings.show",
     "filings.reveal",
     "filings.whitelist",
+    # A handover's full ID number and phone, on the audit trail: its micro-grid in one's subtree.
+    "checkpoints.reveal",
+    # A checkpoint's shift summary (page and PDF): its staff, whoever manages checkpoints, and
+    # the supervisors of the node responsible (404 for the others).
+    "checkpoints.summary",
+    "checkpoints.summary_pdf",
 }
 # The roles outside the tree, walked over every route below.
 BOUND_ROLES = ("enterprise", "reviewer")

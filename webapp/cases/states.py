@@ -35,6 +35,8 @@ EVENTS = {
     "rated": _l("Rated"),
     "reopened": _l("Reopened"),
     "closed": _l("Closed"),
+    # A checkpoint's handover: the destination received the arrival.
+    "received": _l("Received"),
     "message": _l("Message"),
     "note": _l("Note"),
     "comment": _l("Comment"),

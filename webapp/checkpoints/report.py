@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import Integer, and_, case, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,7 +29,6 @@ from ..clock import day_start, now
 from ..extensions import db
 from ..models import Checkpoint, CheckpointCheck, Grid, Handover, in_subtree
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
-from .queries import time_limit
 
 # The columns of every table of the part, in the order they are shown.
 NAMES = (
@@ -141,8 +140,11 @@ def read_between(
         .group_by(Checkpoint.grid_id, CheckpointCheck.checkpoint_id)
     )
     received = and_(Handover.received_at >= start, Handover.received_at < end)
+    # A past day's lateness from the setting, not the case: receiving stops the case's clock
+    # and clears its deadline, and the day must read the same after the receipt.
+    limit = timedelta(hours=current_app.config["HANDOVER_LIMIT_HOURS"])
     late = and_(
-        Handover.created_at <= stop - time_limit(),
+        Handover.created_at <= stop - limit,
         or_(Handover.received_at.is_(None), Handover.received_at >= stop),
     )
     # The handovers are read once, per destination and checkpoint, then summed both ways.

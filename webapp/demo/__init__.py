@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
+from .checkpoints import load_checkpoints
 from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
@@ -57,12 +58,12 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_sweeps(now, random.Random(SEED + 1), echo)
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
-    # After the enterprises (none in the database: nothing to do).
-    load_problems(now, random.Random(SEED + 16), echo)
+    load_checkpoints(now, random.Random(SEED + 14), echo)
     bulk.reset_sequences()
-    # After the enterprises (their demo comes before this line), through the filings' rules:
-    # ORM inserts, once the sequences are past the bulk-written ids.
-    load_filings(now, random.Random(SEED + 14), echo)
+    # The green channel after the enterprises (their demo comes before these lines), through
+    # the features' rules: ORM inserts, once the sequences are past the bulk-written ids.
+    load_filings(now, random.Random(SEED + 15), echo)
+    load_problems(now, random.Random(SEED + 16), echo)
     return sign_ins()
 
 

@@ -86,6 +86,7 @@ OBJECT_TYPES = {
     "filed_employee": _l("Filed employee"),
     "enterprise": _l("Enterprise"),
     "department": _l("Industry department"),
+    "handover": _l("Checkpoint handover"),
 }
 
 
