@@ -357,7 +357,7 @@ def test_a_typed_formula_stays_text(field, login_as, app):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_a_visit_struck_out_as_a_duplicate_is_marked_in_the_visit_export(field, login_as, app, fmt):
+def test_a_visit_struck_out_is_marked_in_the_visit_export(field, login_as, app, fmt):
     """A supervisor strikes one of two visits out as a duplicate: the export still lists it,
     marked 不计入统计, and the visit kept (or never flagged) has that cell empty."""
     with app.app_context():
