@@ -391,3 +391,48 @@ def test_a_supervisor_finds_the_sweeps_from_the_menu(tree, login_as, at, sweep):
     assert "春节返金人员排查" in page and "1 户中已排查 0 户" in page
     # A field worker has no menu entry, but their today list leads them to the sweep.
     assert 'href="/sweeps/"' not in login_as(tree.worker_a).get("/today/").get_data(as_text=True)
+
+
+def test_the_grid_browser_reads_as_many_statements_for_three_open_sweeps_as_for_one(
+    tree, login_as, app, at, sweep
+):
+    """With sweeps open over the community, over grid A and over micro-grid A, the grid browser
+    shows each with its own figures, from as many statements as with one sweep open."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def browse(client) -> tuple[str, int]:
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                page = client.get(f"/grids/{tree.community.id}").get_data(as_text=True)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        return page, len(statements)
+
+    at(9)
+    supervisor = login_as(tree.admin)
+    _page, one = browse(supervisor)
+    for n, grid in enumerate((tree.grid_a, tree.micro_a), start=2):
+        name = f"第{n}轮排查"
+        response = start_sweep(supervisor, grid.id, key=f"key-sweep-{n:04d}", name=name)
+        assert response.status_code == 303
+    with app.app_context():
+        ids = dict(db.session.execute(select(Sweep.name, Sweep.id)).all())
+    worker = login_as(tree.worker_a)
+    tap(worker, ids["第3轮排查"], tree.household_a.id, key="key-scr-0003")
+    tap(worker, ids["第2轮排查"], tree.household_a.id, "absent", key="key-scr-0002")
+    page, three = browse(login_as(tree.admin))
+    assert three == one, (one, three)
+    lines = {
+        name: page.split(name, 1)[1].split("</p>", 1)[0]
+        for name in ("春节返金人员排查", "第2轮排查", "第3轮排查")
+    }
+    assert "2 户中已排查 0 户" in lines["春节返金人员排查"]
+    assert "1 户中已排查 0 户" in lines["第2轮排查"] and "1 户无人在家" in lines["第2轮排查"]
+    assert "1 户中已排查 1 户（100%）" in lines["第3轮排查"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, and_, case, exists, false, func, literal, select, text
+from sqlalchemy import and_, exists, false, func, select, text, true
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
 from .. import scope
@@ -71,14 +72,12 @@ def _window_end(sweep: Sweep) -> datetime:
     return day_start(sweep.ends_on + timedelta(days=1))
 
 
-def _before(sweep_id: ColumnElement, screened_at: ColumnElement, untils: dict[int, datetime]):
-    """Made before its own sweep's `until` (one bound when the sweeps share it)."""
-    if len(set(untils.values())) == 1:
-        return screened_at < next(iter(untils.values()))
-    bound = case(
-        *[(sweep_id == sweep_id_, literal(u, DateTime())) for sweep_id_, u in untils.items()]
-    )
-    return screened_at < bound
+def _before(screened_at: ColumnElement, until: datetime | None) -> ColumnElement[bool]:
+    """Made before `until`; by default (None) before the end of its sweep's window, which
+    every screening is: screen() refuses a tap on a day outside the window. Not asking spares
+    the zone's statements a comparison per screening, and the look-up of a later screening
+    its read of the row."""
+    return true() if until is None else screened_at < until
 
 
 def _tallies(
@@ -111,7 +110,6 @@ def _tallies(
     ):
         paths[grid_id], keys[grid_id] = path, value
     ids = list(areas)
-    untils = {s.id: until or _window_end(s) for s in sweeps if s.id in areas}
     grids = select(Grid.id).where(_in(under)).scalar_subquery()
 
     def row(sweep_id: int, grid_id: int) -> list[int]:
@@ -135,7 +133,7 @@ def _tallies(
             Screening.sweep_id.in_(ids),
             Screening.contact.is_(True),
             Screening.grid_id.in_(grids),
-            _before(Screening.sweep_id, Screening.screened_at, untils),
+            _before(Screening.screened_at, until),
         )
         .group_by(Screening.sweep_id, Screening.grid_id)
     )
@@ -170,7 +168,7 @@ def _tallies(
         for sweep_id, area in areas.items():
             if path.startswith(area.path):
                 row(sweep_id, grid_id)[_DUE] += households[column.get(sweep_id, 0)]
-    for sweep_id, grid_id, change in _gone_and_moved(ids, untils):
+    for sweep_id, grid_id, change in _gone_and_moved(ids, until):
         row(sweep_id, grid_id)[_DUE] += change
     # Tried without contact and not screened since, where it was tried. The later screening's
     # contact is asked for bare, as the partial unique index of screenings with contact is
@@ -186,12 +184,12 @@ def _tallies(
             Screening.sweep_id.in_(ids),
             Screening.contact.is_(False),
             Screening.grid_id.in_(grids),
-            _before(Screening.sweep_id, Screening.screened_at, untils),
+            _before(Screening.screened_at, until),
             ~exists().where(
                 _screenings.c.sweep_id == Screening.sweep_id,
                 _screenings.c.household_id == Screening.household_id,
                 text("later.contact"),
-                _before(_screenings.c.sweep_id, _screenings.c.screened_at, untils),
+                _before(_screenings.c.screened_at, until),
             ),
         )
         .group_by(Screening.sweep_id, Screening.grid_id)
@@ -206,9 +204,7 @@ def _tallies(
     return keys, tallies
 
 
-def _gone_and_moved(
-    sweep_ids: list[int], untils: dict[int, datetime]
-) -> list[tuple[int, int, int]]:
+def _gone_and_moved(sweep_ids: list[int], until: datetime | None) -> list[tuple[int, int, int]]:
     """The corrections to the households due, as (sweep id, grid id, change): a household
     screened and since deactivated stays due where it was screened; one screened and since
     moved is due where it was screened, not where it lives now.
@@ -242,7 +238,7 @@ def _gone_and_moved(
             )
         )
         for sweep_id, household_id, screened_in, at, lives_in in rows:
-            if at >= untils[sweep_id]:
+            if until is not None and at >= until:
                 continue
             if household_id in gone:
                 changes.append((sweep_id, screened_in, 1))
@@ -343,6 +339,7 @@ def open_sweeps(node: Grid, day: date) -> list[Sweep]:
     stmt = (
         select(Sweep)
         .join(Sweep.grid)
+        .options(contains_eager(Sweep.grid))  # their areas, without a statement per sweep
         .where(Sweep.starts_on <= day, Sweep.ends_on >= day, overlapping(node))
         .order_by(Sweep.starts_on.desc(), Sweep.id.desc())
     )
@@ -362,6 +359,7 @@ def sweeps_of(node: Grid, limit: int = 50) -> list[Sweep]:
     stmt = (
         select(Sweep)
         .join(Sweep.grid)
+        .options(contains_eager(Sweep.grid))
         .where(overlapping(node))
         .order_by(Sweep.ends_on.desc(), Sweep.id.desc())
     )

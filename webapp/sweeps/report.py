@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..clock import day_start
@@ -41,6 +42,7 @@ def sweeps_open(node: Grid, first: date, last: date) -> list[Sweep]:
     stmt = (
         select(Sweep)
         .join(Sweep.grid)
+        .options(contains_eager(Sweep.grid))  # their areas, without a statement per sweep
         .where(Sweep.starts_on <= last, Sweep.ends_on >= first, overlapping(node))
         .order_by(Sweep.starts_on, Sweep.id)
     )
