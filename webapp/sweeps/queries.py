@@ -1,8 +1,9 @@
 """Sweeps' reads: the open sweeps over a node, coverage per child node, a micro-grid's doors.
 
-Coverage is counted in two grouped statements, whatever the node: the screenings by the
-micro-grid where they were made, and the households not screened yet by the micro-grid where
-they live now. A household screened and then moved counts once, where it was screened; one
+Coverage is counted in a fixed number of grouped statements, whatever the node and however
+many sweeps are asked at once (the grid browser and the daily report ask for every open one):
+the screenings by the micro-grid where they were made, and the households not screened yet by
+the micro-grid where they live now. A household screened and then moved counts once, where it was screened; one
 not screened yet is due where it lives. Households added after a sweep's end are not due in
 it, so a closed sweep's figures stay as they were.
 """
