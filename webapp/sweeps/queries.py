@@ -3,9 +3,9 @@
 Coverage is counted in a fixed number of grouped statements, whatever the node and however
 many sweeps are asked at once (the grid browser and the daily report ask for every open one):
 the screenings by the micro-grid where they were made, and the households not screened yet by
-the micro-grid where they live now. A household screened and then moved counts once, where it was screened; one
-not screened yet is due where it lives. Households added after a sweep's end are not due in
-it, so a closed sweep's figures stay as they were.
+the micro-grid where they live now. A household screened and then moved counts once, where it
+was screened; one not screened yet is due where it lives. Households added after a sweep's end
+are not due in it, so a closed sweep's figures stay as they were.
 """
 
 from __future__ import annotations
