@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from webapp import clock, jobs
 from webapp.clock import today
+from webapp.duplicates.rules import resolve_visit
 from webapp.extensions import db
 from webapp.models import (
     AuditEntry,
@@ -173,7 +174,7 @@ def expected_rows(tree, kind: str) -> list[list[str]]:
             ["钱网格", "139****0004", "兼职", "", "", "MB", "网格员"],
         ],
         "visits": [
-            [yesterday.isoformat(), "10:15", code, address, worker, "上门", "2", "量了体温"]
+            [yesterday.isoformat(), "10:15", code, address, worker, "上门", "2", "量了体温", ""]
             for code, address, worker in (("MA", a, "赵网格"), ("MB", b, "钱网格"))
         ],
         "follow_ups": [
@@ -353,6 +354,37 @@ def test_a_typed_formula_stays_text(field, login_as, app):
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.com","点我")'
     rows = exported(client, field.grid_a.id, "visits", "csv")
     assert rows[1][7] == '\'=HYPERLINK("http://example.com","点我")'
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_visit_struck_out_is_marked_in_the_visit_export(field, login_as, app, fmt):
+    """A supervisor strikes one of two visits out as a duplicate: the export still lists it,
+    marked 不计入统计, and the visit kept (or never flagged) has that cell empty."""
+    with app.app_context():
+        visit = db.session.scalar(select(Visit).where(Visit.household_id == field.household_a.id))
+        visit.possible_duplicate = True
+        db.session.add(
+            Visit(
+                household_id=field.household_a.id,
+                worker_id=field.worker_a.id,
+                grid_id=field.micro_a.id,
+                visited_at=visit.visited_at + timedelta(minutes=5),
+                method="door",
+                persons_seen=1,
+                client_key="visit-key-kept",
+            )
+        )
+        db.session.commit()
+        resolve_visit(visit, True, "同一次走访录了两遍", field.supervisor_a.id)
+        db.session.commit()
+    rows = exported(login_as(field.admin), field.root.id, "visits", fmt)
+    assert rows[0][-1] == "统计"
+    marks = [(row[3], row[6], row[-1]) for row in rows[1:]]
+    assert marks == [
+        ("1幢1单元101室", "2", "不计入统计"),
+        ("9幢2单元202室", "2", ""),
+        ("1幢1单元101室", "1", ""),
+    ]
 
 
 @pytest.mark.parametrize(

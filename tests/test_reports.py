@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -736,8 +737,8 @@ def test_report_is_a_fixed_number_of_queries(app, data):
             event.remove(db.engine, "before_cursor_execute", count)
     # One statement more per part at most (the resident requests' part reads one, the
     # self-reports' one, the checkpoints' one, the green channel's one); the sweeps' part
-    # reads which sweeps are open, then a fixed five for each (the fixture's tree has one open
-    # in grid B).
+    # reads which sweeps are open, then a fixed six for all of them together (the fixture's
+    # tree has one open in grid B).
     assert len(set(used)) == 1 and used[0] <= 20, used
 
 
@@ -906,13 +907,35 @@ def test_period_pdf_states_the_sentence_of_the_page(data, login_as, tree, tmp_pa
     pages, fonts = _pdf_pages(response.data, tmp_path)
     assert pages == 1 and "Gridwork-CJK" in fonts
     seed = r"累计走访(\d+)户、(\d+)人次，服务居家观察对象(\d+)户、(\d+)人次"
-    on_page = re.search(seed, page).groups()
+    on_page = re.search(seed, re.sub(r"<[^>]+>", "", page)).groups()
     path = tmp_path / "p.pdf"
     path.write_bytes(response.data)
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert re.search(seed, re.sub(r"\s", "", text)).groups() == on_page
+
+
+def test_the_period_sentence_keeps_each_figure_with_its_unit_on_one_line(data, login_as, tree):
+    """Each figure of the period's sentence is one piece with its unit (94803人次), in a span
+    that neither the page nor the PDF wraps, so that no line ends between 人 and 次."""
+    client = login_as(tree.admin)
+    query = f"from={(TODAY - timedelta(days=9)).isoformat()}&to={TODAY.isoformat()}"
+    page = client.get(f"/reports/{data.root_id}/period?{query}").get_data(as_text=True)
+    sentence = page.split('<p class="sentence">', 1)[1].split("<br>", 1)[0]
+    pieces = re.findall(r'<span class="fig">([^<]*)</span>', sentence)
+    assert len(pieces) == 6, sentence
+    assert [re.fullmatch(r"\d+(户|人次)", p).group(1) for p in pieces[2:]] == [
+        "户",
+        "人次",
+        "户",
+        "人次",
+    ]
+    assert "累计走访" in re.sub(r"<[^>]+>", "", sentence)
+    root = Path(__file__).resolve().parent.parent
+    for css in ("templates/pdf/_print.css", "static/css/report.css"):
+        rules = (root / css).read_text()
+        assert re.search(r"\.fig\s*\{\s*white-space:\s*nowrap", rules), css
 
 
 def test_report_page_has_chart_table_and_links(data, login_as, tree):

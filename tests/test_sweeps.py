@@ -391,3 +391,98 @@ def test_a_supervisor_finds_the_sweeps_from_the_menu(tree, login_as, at, sweep):
     assert "春节返金人员排查" in page and "1 户中已排查 0 户" in page
     # A field worker has no menu entry, but their today list leads them to the sweep.
     assert 'href="/sweeps/"' not in login_as(tree.worker_a).get("/today/").get_data(as_text=True)
+
+
+def test_the_grid_browser_reads_as_many_statements_for_three_open_sweeps_as_for_one(
+    tree, login_as, app, at, sweep
+):
+    """With sweeps open over the community, over grid A and over micro-grid A, the grid browser
+    shows each with its own figures, from as many statements as with one sweep open."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def browse(client) -> tuple[str, int]:
+        statements.clear()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                page = client.get(f"/grids/{tree.community.id}").get_data(as_text=True)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+        return page, len(statements)
+
+    at(9)
+    supervisor = login_as(tree.admin)
+    _page, one = browse(supervisor)
+    for n, grid in enumerate((tree.grid_a, tree.micro_a), start=2):
+        name = f"第{n}轮排查"
+        response = start_sweep(supervisor, grid.id, key=f"key-sweep-{n:04d}", name=name)
+        assert response.status_code == 303
+    with app.app_context():
+        ids = dict(db.session.execute(select(Sweep.name, Sweep.id)).all())
+    worker = login_as(tree.worker_a)
+    tap(worker, ids["第3轮排查"], tree.household_a.id, key="key-scr-0003")
+    tap(worker, ids["第2轮排查"], tree.household_a.id, "absent", key="key-scr-0002")
+    page, three = browse(login_as(tree.admin))
+    assert three == one, (one, three)
+    lines = {
+        name: page.split(name, 1)[1].split("</p>", 1)[0]
+        for name in ("春节返金人员排查", "第2轮排查", "第3轮排查")
+    }
+    assert "2 户中已排查 0 户" in lines["春节返金人员排查"]
+    assert "1 户中已排查 0 户" in lines["第2轮排查"] and "1 户无人在家" in lines["第2轮排查"]
+    assert "1 户中已排查 1 户（100%）" in lines["第3轮排查"]
+
+
+def test_two_open_sweeps_read_together_count_as_each_alone(tree, login_as, app, at, sweep):
+    """A sweep over grid A beside the community's: a household screened there and then
+    deactivated stays due and screened where it was; one screened and then moved out of grid A
+    stays due in grid A and nowhere else; read together, each sweep's figures are what it
+    shows alone, at every node and per child."""
+    from webapp.households.rules import deactivate
+    from webapp.sweeps.queries import coverages_at, coverages_per_child
+
+    with app.app_context():
+        for n in (2, 3):
+            add_household(db.session.get(Grid, tree.micro_a.id), f"1幢1单元{n}01室", f"X{n}")
+        db.session.commit()
+        second = db.session.scalar(select(Household.id).where(Household.address == "1幢1单元201室"))
+    at(8)
+    admin = login_as(tree.admin)
+    response = start_sweep(admin, tree.grid_a.id, key="key-sweep-0002", name="楼内排查")
+    assert response.status_code == 303
+    with app.app_context():
+        inner = db.session.scalar(select(Sweep.id).where(Sweep.name == "楼内排查"))
+    at(9)
+    worker = login_as(tree.worker_a)
+    assert tap(worker, inner, tree.household_a.id, key="key-scr-0001").status_code == 200
+    assert tap(worker, inner, second, key="key-scr-0002").status_code == 200
+    at(10)
+    with app.app_context():
+        deactivate(db.session.get(Household, second), tree.admin.id)
+        household = db.session.get(Household, tree.household_a.id)
+        move_household(household, db.session.get(Grid, tree.micro_b.id), tree.admin.id)
+        db.session.commit()
+        both = [db.session.get(Sweep, sweep), db.session.get(Sweep, inner)]
+        outer_sweep, inner_sweep = both
+        nodes = [db.session.get(Grid, g.id) for g in (tree.community, tree.grid_a, tree.micro_a)]
+        for node in nodes:
+            together = coverages_at(both, node)
+            for s in both:
+                assert together[s.id] == coverage_at(s, node), (s.name, node.name)
+            per_child = coverages_per_child(both, node, child_key(node))
+            for s in both:
+                assert per_child[s.id] == coverage_per_child(s, node, child_key(node))
+        community, grid_a, _micro_a = nodes
+        inner_c = coverage_at(inner_sweep, community)
+        assert (inner_c.due, inner_c.screened) == (3, 2)  # A's household, the gone one, X3
+        assert coverage_at(inner_sweep, db.session.get(Grid, tree.micro_b.id)).due == 0
+        outer_c = coverage_at(outer_sweep, community)
+        assert (outer_c.due, outer_c.screened) == (3, 0)  # the gone one is due in neither
+        assert coverage_per_child(inner_sweep, community, child_key(community)) == {
+            grid_a.path: inner_c
+        }

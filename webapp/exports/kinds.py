@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from ..identity import mask_id_number, mask_phone
-from ..models import SLOTS, STATUSES, SYMPTOMS, VISIT_METHODS
+from ..models import SLOTS, STATUSES, SYMPTOMS, VISIT_METHODS, VISIT_OUTCOMES
 from ..permissions import Can
 from ..sheets import HOUSEHOLDS, RESIDENTS, WORKERS, Column, Sheet
 
@@ -42,6 +42,10 @@ VISITS = Sheet(
         Column("method", "走访方式", "Method", choices=VISIT_METHODS),
         Column("persons_seen", "见到人数", "Persons seen"),
         Column("note", "备注", "Note"),
+        # A visit a supervisor struck out as a duplicate stays in the file (it happened) but
+        # says so, since it counts nowhere: without the mark the file's visits would not add up
+        # to the report's. Empty for every visit that counts.
+        Column("struck", "统计", "Counted", choices={"struck": VISIT_OUTCOMES["struck"]}),
     ),
 )
 

@@ -23,6 +23,7 @@ from ..models import (
     Observation,
     Resident,
     Visit,
+    VisitResolution,
     Worker,
     in_subtree,
 )
@@ -101,9 +102,11 @@ def workers(export: Export) -> list[Select]:
 def visits(export: Export) -> list[Select]:
     """Visits made in the subtree during the period (where the household was at the time)."""
     first, last = _days(export)
-    stmt = _field_work(export, Visit, day=Visit.visited_at, time=Visit.visited_at).join(
-        Household, Household.id == Visit.household_id
-    )
+    struck = exists().where(VisitResolution.visit_id == Visit.id, VisitResolution.struck)
+    mark = case((struck, literal("struck")), else_=None)
+    stmt = _field_work(
+        export, Visit, day=Visit.visited_at, time=Visit.visited_at, struck=mark
+    ).join(Household, Household.id == Visit.household_id)
     period = (Visit.visited_at >= day_start(first), Visit.visited_at < day_start(last) + DAY)
     return [stmt.where(*period).order_by(Visit.visited_at, Visit.id)]
 

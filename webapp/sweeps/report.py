@@ -2,7 +2,8 @@
 (or in the period), households due and screened, doors tried without contact, and what was
 found, per child node, as they stood at the end of the day (or of the period).
 
-Each open sweep costs two grouped statements (webapp/sweeps/queries.py), whatever the node.
+All the open sweeps together cost a fixed number of grouped statements (webapp/sweeps/
+queries.py), whatever the node and however many sweeps are open.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from datetime import date, datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..clock import day_start
 from ..extensions import db
 from ..models import Grid, Sweep
 from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
-from .queries import coverage_per_child, overlapping
+from .queries import coverages_per_child, overlapping
 
 
 @dataclass
@@ -40,6 +42,7 @@ def sweeps_open(node: Grid, first: date, last: date) -> list[Sweep]:
     stmt = (
         select(Sweep)
         .join(Sweep.grid)
+        .options(contains_eager(Sweep.grid))  # their areas, without a statement per sweep
         .where(Sweep.starts_on <= last, Sweep.ends_on >= first, overlapping(node))
         .order_by(Sweep.starts_on, Sweep.id)
     )
@@ -48,8 +51,9 @@ def sweeps_open(node: Grid, first: date, last: date) -> list[Sweep]:
 
 def _read(node: Grid, key: ColumnElement, first: date, last: date, until: datetime | None):
     rows: dict[str, SweepFigures] = {}
-    for sweep in sweeps_open(node, first, last):
-        for prefix, c in coverage_per_child(sweep, node, key, until).items():
+    figures = coverages_per_child(sweeps_open(node, first, last), node, key, until)
+    for per_child in figures.values():
+        for prefix, c in per_child.items():
             row = rows.setdefault(prefix, SweepFigures())
             row.add(
                 SweepFigures(c.due, c.screened, c.no_contact, c.returnees, c.fevers, c.key_persons)

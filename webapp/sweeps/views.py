@@ -33,7 +33,8 @@ def index():
     node = current_user.scope
     day = today()
     sweeps = queries.sweeps_of(node)
-    rows = [(s, queries.coverage_at(s, queries.viewed_node(s, node))) for s in sweeps]
+    totals = queries.coverages_at(sweeps, node)
+    rows = [(s, totals[s.id]) for s in sweeps]
     rows.sort(key=lambda row: not row[0].is_open(day))
     return render("sweeps/index.html", rows=rows, day=day, node=node)
 
@@ -88,12 +89,13 @@ def show(sweep_id: int, grid_id: int):
         "node": node,
         "day": today(),
         "crumbs": [g for g in scope.ancestors_in_scope(node) if sweep.grid.contains(g)],
-        "total": queries.coverage_at(sweep, node),
     }
     if node.is_micro:
         places.set_page_node(node)  # its rows say the address below the micro-grid
-        return render("sweeps/show.html", doors=queries.doors(sweep, node), **context)
-    return render("sweeps/show.html", rows=queries.children_coverage(sweep, node), **context)
+        total = queries.coverage_at(sweep, node)
+        return render("sweeps/show.html", doors=queries.doors(sweep, node), total=total, **context)
+    rows, total = queries.children_and_total(sweep, node)
+    return render("sweeps/show.html", rows=rows, total=total, **context)
 
 
 @bp.get("/<int:sweep_id>")
@@ -257,6 +259,10 @@ def missed_pdf(sweep_id: int, grid_id: int):
     sweep = scope.get_sweep_or_404(sweep_id)
     node = _node_of(sweep, grid_id)
     households = queries.never_reached(sweep, node)
+    if node.is_micro:
+        rows, total = [], queries.coverage_at(sweep, node)
+    else:
+        rows, total = queries.children_and_total(sweep, node)
     data = render_pdf(
         "sweep.html",
         page_counter=page_counter(),
@@ -264,8 +270,8 @@ def missed_pdf(sweep_id: int, grid_id: int):
         sweep=sweep,
         node=node,
         households=households,
-        rows=[] if node.is_micro else queries.children_coverage(sweep, node),
-        total=queries.coverage_at(sweep, node),
+        rows=rows,
+        total=total,
     )
     name = file_name(f"{sweep.name}-{node.name}")
     response = send_file(
