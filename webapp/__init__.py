@@ -32,6 +32,7 @@ from . import (
     notices,
     observations,
     offline,
+    passes,
     posters,
     progress,
     reports,
@@ -77,6 +78,7 @@ FEATURES = (
     sweeps,
     selfreports,
     checkpoints,
+    passes,
     duplicates,
     offline,
 )

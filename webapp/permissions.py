@@ -76,6 +76,9 @@ class Can(Enum):
     REVIEW_FILINGS = "review_filings"
     # The destination community's approval of filed employees coming to its subtree.
     APPROVE_ARRIVALS = "approve_arrivals"
+    # Revoke a green pass (绿色通行证): a supervisor of the destination's or the enterprise's
+    # subtree, the enterprise's department reviewer (webapp/passes/queries.may_revoke).
+    REVOKE_PASSES = "revoke_passes"
 
 
 _SUPERVISOR = frozenset(
@@ -97,6 +100,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_ENTERPRISES,
         Can.ENTERPRISE_WORK,
         Can.APPROVE_ARRIVALS,
+        Can.REVOKE_PASSES,
     }
 )
 
@@ -108,7 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     ),
     # No field work: an enterprise account sees its own enterprise and nothing of the tree.
     "enterprise": frozenset({Can.ENTERPRISE_WORK}),
-    "reviewer": frozenset({Can.REVIEW_FILINGS}),
+    "reviewer": frozenset({Can.REVIEW_FILINGS, Can.REVOKE_PASSES}),
 }
 
 

@@ -52,6 +52,7 @@ ACTIONS = {
     "notice_posted": _l("Notice posted"),
     "notice_withdrawn": _l("Notice withdrawn"),
     "handover_received": _l("Checkpoint handover received"),
+    "pass_revoked": _l("Green pass revoked"),
 }
 
 
@@ -67,6 +68,7 @@ OBJECT_TYPES = {
     "errand": _l("Errand"),
     "notice": _l("Notice"),
     "request": _l("Resident request"),
+    "green_pass": _l("Green pass"),
 }
 
 
