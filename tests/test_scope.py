@@ -3,11 +3,24 @@ covered without anyone remembering to add it here."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from webapp import create_app
 from webapp.extensions import db
-from webapp.models import Checkpoint, CheckpointCheck, CheckpointPost, Handover, Visit
+from webapp.models import (
+    Checkpoint,
+    CheckpointCheck,
+    CheckpointPost,
+    Enterprise,
+    FiledEmployee,
+    GreenPass,
+    Handover,
+    IndustryDepartment,
+    ReturnFiling,
+    Visit,
+)
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -26,6 +39,8 @@ PUBLIC = {
     "requests.track",
     "requests.message",
     "requests.rate",
+    # A green pass's public check (printed in its QR); signed in, it offers more.
+    "passes.show",
 }
 # Routes only an administrator may use.
 # The roles of the grid tree; enterprise accounts and department reviewers have pages of their own.
@@ -89,6 +104,9 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # Revoking a green pass: a supervisor of the destination's or the enterprise's subtree (or
+    # the department's reviewer, outside the tree).
+    "passes.revoke",
 }
 
 
@@ -176,6 +194,13 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # Green passes: let through by checkpoint staff only (404 for a worker on no checkpoint);
+    # printed by whoever files for the enterprise or works the destination's subtree; a code
+    # typed at the checkpoint goes to the pass's page.
+    "passes.through",
+    "passes.pdf",
+    "passes.sheet",
+    "passes.find",
 }
 
 
@@ -217,6 +242,10 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
+        # A green pass of an employee of B's enterprise going to B's micro-grid, and its filing.
+        "pass_id": getattr(tree, "pass_b_id", 2**31 - 1),
+        "pass_code": getattr(tree, "pass_b_code", "ZZZZZZZZZZZZ"),
+        "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -270,7 +299,45 @@ def _flagged_visit_of_b(request):
             created_by_id=tree.worker_b.id,
         )
         db.session.add_all([check, handover])
+        # An enterprise of B, a filing approved twice, its employee going to B and their pass.
+        department = IndustryDepartment(name="B 主管部门")
+        enterprise = Enterprise(
+            name="B 企业",
+            uscc="91330701MA2B00000B",
+            address="B 路1号",
+            grid_id=tree.micro_b.id,
+            department=department,
+            contact_name="B 联系人",
+            contact_phone="13600000002",
+        )
+        filing = ReturnFiling(
+            enterprise=enterprise, created_by_id=tree.worker_b.id, department_decision="approved"
+        )
+        employee = FiledEmployee(
+            filing=filing,
+            name="孙员工",
+            id_number="330702199203031236",
+            phone="13700003333",
+            origin="温州",
+            arrival_date=date.today(),
+            means="car",
+            stay_address="9幢2单元404室",
+            grid_id=tree.micro_b.id,
+            community_decision="approved",
+        )
+        green_pass = GreenPass(
+            employee=employee,
+            code="PB0PB0PB0PB0",
+            valid_from=date.today() - timedelta(days=1),
+            valid_until=date.today() + timedelta(days=14),
+        )
+        db.session.add_all([department, enterprise, filing, employee, green_pass])
         db.session.commit()
+        tree.pass_b_id, tree.pass_b_code, tree.filing_b_id = (
+            green_pass.id,
+            green_pass.code,
+            filing.id,
+        )
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
