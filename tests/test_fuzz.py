@@ -440,7 +440,8 @@ WRITES = {
     "passes.through": Write(
         ThroughForm,
         lambda t: f"/passes/{t.pass_id}/through",
-        lambda t: {"key": keys, "checkpoint": str(t.pass_checkpoint_id), "_": _green_pass(t)},
+        # _green_pass first: it sets the checkpoint's id the form then reads.
+        lambda t: {"_": _green_pass(t), "key": keys, "checkpoint": str(t.pass_checkpoint_id)},
     ),
     "passes.revoke": Write(
         PassRevokeForm,

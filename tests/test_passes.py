@@ -34,7 +34,7 @@ HX = {"HX-Request": "true"}
 DAY = date(2027, 3, 1)
 # What the fixture's employee is and what must never reach the public page.
 NAME, ID_NUMBER, PHONE = "王小明", "330702199203031236", "13700002222"
-SECRETS = (NAME, ID_NUMBER, PHONE, "温州", "8幢3单元", "1幢1单元")
+SECRETS = (NAME, ID_NUMBER, PHONE, "温州", "8幢3单元", "1幢1单元", "湖海塘")
 
 
 @dataclass
@@ -155,7 +155,7 @@ def test_anyone_sees_a_valid_pass_with_the_masked_name_and_enterprise_only(passe
     page = response.get_data(as_text=True)
     assert "✓ 有效" in page and "gp-valid" in page
     assert "王*明" in page and "金华精工机械有限公司" in page
-    assert "2027-02-28至2027-03-15" in page
+    assert "有效期 2027-02-28 至 2027-03-15" in page
     assert codes.display(passes.valid.code) in page
     for secret in SECRETS:
         assert secret not in page
@@ -203,6 +203,7 @@ def test_checkpoint_staff_see_the_button_others_do_not(passes, tree, login_as, a
     at(10)
     staff = login_as(tree.worker_a).get(f"/p/{passes.valid.code}").get_data(as_text=True)
     assert "绿色通道放行" in staff and "东入口卡口" in staff
+    assert "目的地：湖海塘社区 1幢1单元" in staff
     assert "330702********1236" in staff and ID_NUMBER not in staff and PHONE not in staff
     other = login_as(tree.worker_b).get(f"/p/{passes.valid.code}").get_data(as_text=True)
     assert "王*明" in other and "绿色通道放行" not in other
@@ -441,7 +442,7 @@ def test_the_pass_prints_at_card_size_and_its_qr_opens_the_public_page(
     assert decoded_qr(data, tmp_path) == [f"https://grid.example.cn/p/{passes.valid.code}"]
     text = pdf_text(data, tmp_path)
     assert "绿色通行证" in text and "王*明" in text and "金华精工机械有限公司" in text
-    assert "湖海塘社区" in text and "2027-02-28至2027-03-15" in text
+    assert "湖海塘社区" in text and "2027-02-28至2027-03-15" in text and "有效期" in text
     assert codes.display(passes.valid.code) in text
     for secret in (NAME, ID_NUMBER, PHONE, "8幢3单元"):
         assert secret not in text

@@ -12,12 +12,21 @@ from flask_login import current_user
 
 from .. import codes
 from ..auth.guard import public
+from ..cards.queries import names_of_grids
 from ..clock import now
 from ..htmx import render
 from ..identity import mask_id_number, mask_name
+from ..models import Grid
 from ..permissions import Can
 from . import bp, queries, rules
 from .forms import RevokeForm, ThroughForm
+
+
+def destination_name(grid: Grid) -> str:
+    """'湖海塘社区 1幢1单元': the community and the micro-grid, as staff tell the arrival."""
+    ids = grid.ancestor_ids
+    community = names_of_grids({ids[2]}).get(ids[2]) if len(ids) > 3 else None
+    return f"{community} {grid.name}" if community else grid.name
 
 
 def staff_context(green_pass, state: str, through_form=None, done: str | None = None) -> dict:
@@ -31,7 +40,7 @@ def staff_context(green_pass, state: str, through_form=None, done: str | None = 
         "done": done,
         "refusal": rules.refusal(state) if state != rules.VALID else None,
         "masked_id": mask_id_number(employee.id_number),
-        "destination": employee.grid,
+        "destination": destination_name(employee.grid),
         "arrived_at": employee.arrived_at,
     }
 
