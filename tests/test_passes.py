@@ -479,3 +479,31 @@ def test_a_typed_code_on_the_checkpoint_screen_opens_the_pass(passes, tree, logi
     assert answer.status_code == 303 and answer.headers["Location"].endswith(passes.valid.code)
     bad = client.get("/passes/find", query_string={"code": "12"})
     assert bad.status_code == 422 and "12 位字母和数字" in bad.get_data(as_text=True)
+
+
+def test_the_demo_lets_passes_through_at_its_checkpoints_once(passes, app, at):
+    """The demo's hook uses the rule: as many checks as handovers, none twice, none early."""
+    import random
+
+    from webapp.demo.passes import let_passes_through
+
+    with app.app_context():
+        made = let_passes_through(clock.now(), random.Random(3), lambda line: None)
+        assert 1 <= made <= 2
+        assert checks() == handovers() == made
+        assert db.session.scalar(select(func.count()).where(CheckpointCheck.green_channel)) == made
+        later = db.session.get(FiledEmployee, passes.not_yet.employee_id)
+        assert later.arrived_at is None
+        assert let_passes_through(clock.now(), random.Random(3), lambda line: None) == 0
+
+
+def test_the_demo_hook_skips_quietly_without_checkpoints(tree, app):
+    """No checkpoint, no pass: nothing happens and nothing is said."""
+    import random
+
+    from webapp.demo.passes import let_passes_through
+
+    said = []
+    with app.app_context():
+        assert let_passes_through(clock.now(), random.Random(3), said.append) == 0
+    assert said == []
