@@ -507,3 +507,23 @@ def test_the_demo_hook_skips_quietly_without_checkpoints(tree, app):
     with app.app_context():
         assert let_passes_through(clock.now(), random.Random(3), said.append) == 0
     assert said == []
+
+
+def test_no_page_of_a_pass_shows_the_full_id_number_or_phone(passes, tree, login_as, client):
+    """The public, the staff, the supervisor: masked numbers only, on every pass's page."""
+    readers = [None, tree.worker_a, tree.supervisor_a, tree.admin]
+    for reader in readers:
+        reading = login_as(reader) if reader else client
+        for green_pass in (passes.valid, passes.expired, passes.not_yet):
+            for headers in ({}, HX):
+                page = reading.get(f"/p/{green_pass.code}", headers=headers).get_data(as_text=True)
+                assert ID_NUMBER not in page and PHONE not in page
+                assert "13600001111" not in page  # the enterprise's contact
+
+
+def test_a_signed_in_worker_with_nothing_to_do_with_the_pass_sees_the_public_facts_only(
+    passes, tree, login_as
+):
+    """Worker B (no checkpoint, another branch): no destination, no masked ID number."""
+    page = login_as(tree.worker_b).get(f"/p/{passes.valid.code}").get_data(as_text=True)
+    assert "王*明" in page and "目的地" not in page and "330702" not in page

@@ -14,6 +14,8 @@ from webapp.extensions import db
 from webapp.models import (
     Card,
     Errand,
+    FiledEmployee,
+    GreenPass,
     Grid,
     Household,
     IdNumberCheck,
@@ -35,7 +37,9 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone):
+        stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
+        # Filed employees' numbers too (the filings' demo, when it has some).
+        for column in (Resident.phone, Household.phone, Worker.phone, FiledEmployee.phone):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
@@ -67,6 +71,10 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
         "code": "zh",
+        # A green pass (of the demo's filings, when there are some) and its filing.
+        "pass_code": _first(select(GreenPass.code)),
+        "pass_id": _first(select(GreenPass.id)),
+        "filing_id": _first(select(FiledEmployee.filing_id).join(GreenPass)),
     }
 
 

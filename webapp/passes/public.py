@@ -17,7 +17,6 @@ from ..clock import now
 from ..htmx import render
 from ..identity import mask_id_number, mask_name
 from ..models import Grid
-from ..permissions import Can
 from . import bp, queries, rules
 from .forms import RevokeForm, ThroughForm
 
@@ -42,6 +41,7 @@ def staff_context(green_pass, state: str, through_form=None, done: str | None = 
         "masked_id": mask_id_number(employee.id_number),
         "destination": destination_name(employee.grid),
         "arrived_at": employee.arrived_at,
+        "show_facts": True,
     }
 
 
@@ -59,15 +59,18 @@ def page(text: str, revoke_form=None, through_form=None, status: int = 200):
         )
         if current_user.is_authenticated:
             context.update(staff_context(green_pass, answer.state, through_form))
+            revoker = queries.may_revoke(green_pass)
+            printer = queries.may_print(green_pass)
             context.update(
                 signed_in=True,
-                may_revoke=answer.state != rules.REVOKED and queries.may_revoke(green_pass),
-                may_print=answer.state in (rules.VALID, rules.NOT_YET)
-                and queries.may_print(green_pass),
+                # Where the employee goes and the masked ID number: for the staff who check
+                # them and the offices that answer for the pass, not for any signed-in user.
+                show_facts=bool(context["stations"]) or revoker or printer,
+                may_revoke=answer.state != rules.REVOKED and revoker,
+                may_print=answer.state in (rules.VALID, rules.NOT_YET) and printer,
                 revoke_form=revoke_form or RevokeForm(formdata=None),
-                revoke_reason=green_pass.revoke_reason
-                if current_user.can(Can.REVOKE_PASSES)
-                else None,
+                # Typed by the office, for the office: whoever may revoke the pass.
+                revoke_reason=green_pass.revoke_reason if revoker else None,
             )
     response = render("passes/show.html", status=status, **context)
     # A revocation must show at once: no cache may keep the page; nor should search engines.
