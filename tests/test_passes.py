@@ -527,3 +527,18 @@ def test_a_signed_in_worker_with_nothing_to_do_with_the_pass_sees_the_public_fac
     """Worker B (no checkpoint, another branch): no destination, no masked ID number."""
     page = login_as(tree.worker_b).get(f"/p/{passes.valid.code}").get_data(as_text=True)
     assert "王*明" in page and "目的地" not in page and "330702" not in page
+
+
+def test_the_filings_pages_get_their_print_links_from_one_macro(passes, app):
+    """The macro the filing's rows and the whitelist import links the pass, its PDF, the sheet."""
+    from flask import render_template_string
+
+    with app.test_request_context():
+        green_pass = db.session.get(GreenPass, passes.valid.id)
+        html = render_template_string(
+            '{% from "passes/_links.html" import pass_links, filing_sheet %}'
+            "{{ pass_links(p) }} {{ filing_sheet(p.employee.filing) }}",
+            p=green_pass,
+        )
+    assert f"/p/{green_pass.code}" in html and f"/passes/{green_pass.id}.pdf" in html
+    assert f"/passes/filings/{passes.filing_id}.pdf" in html
