@@ -111,6 +111,9 @@ def let_through(
         state = REVOKED  # the filing was revoked after the pass was issued
     if state != VALID:
         raise RuleError(refusal(state))
+    # Two checkpoints tapping the same pass at once: the second waits here (PostgreSQL) and
+    # reads the first one's arrival, so the community gets one handover.
+    db.session.refresh(employee, ["arrived_at"], with_for_update=True)
     if employee.arrived_at is None:
         arrival = checkpoint_rules.Arrival(
             name=employee.name,
