@@ -103,6 +103,9 @@ def _clean_database(request):
             if conn.dialect.name == "postgresql":
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             else:
+                # Workers and enterprises point at each other (an enterprise account, a liaison
+                # officer): no order of deletes satisfies both keys, so one side lets go first.
+                conn.execute(text("UPDATE worker SET enterprise_id = NULL"))
                 for table in tables:
                     conn.execute(text(f"DELETE FROM {table}"))
         # In the app's context: the limiter keeps one storage for the process, which the last

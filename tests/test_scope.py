@@ -4,6 +4,7 @@ covered without anyone remembering to add it here."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,7 +21,11 @@ from webapp.models import (
     IndustryDepartment,
     ReturnFiling,
     Visit,
+    Worker,
 )
+from webapp.permissions import required_capability, role_can
+
+from .conftest import PASSWORD
 
 # Routes anyone may open without signing in (public contracts and the sign-in itself).
 PUBLIC = {
@@ -55,6 +60,12 @@ ADMIN_ONLY = {
     "checkpoints.index",
     "checkpoints.staff",
     "checkpoints.take_off",
+    # The list of industry departments, and their reviewers' accounts.
+    "departments.index",
+    "departments.rename",
+    "departments.reviewer",
+    "departments.deactivate",
+    "departments.activate",
 }
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
@@ -107,13 +118,30 @@ MANAGER_ONLY = {
     # Revoking a green pass: a supervisor of the destination's or the enterprise's subtree (or
     # the department's reviewer, outside the tree).
     "passes.revoke",
+    # The enterprise registry of the subtree, and an enterprise's own account.
+    "enterprises.new",
+    "enterprises.edit",
+    "enterprises.area_options",
+    "enterprises.deactivate",
+    "enterprises.activate",
+    "enterprises.account",
+}
+
+# Routes for everybody signed in, whatever their role (the tree's, an enterprise account, a
+# department reviewer): the start page sends each to their own home; one's own account.
+SIGNED_IN = {
+    "main.index",
+    "auth.logout",
+    "account.show",
+    "account.password",
+    "account.sign_out_everywhere",
+    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
+    "offline.token",
 }
 
 
 # Routes for every signed-in worker, inside their own subtree.
 FIELD_WORK = {
-    "main.index",
-    "auth.logout",
     "grids.index",
     "grids.show",
     "households.show",
@@ -133,8 +161,6 @@ FIELD_WORK = {
     "errands.done",
     "errands.undo",
     "visits.undo",
-    # The outbox's fresh CSRF token, for a write queued on a page from the phone's copy.
-    "offline.token",
     # Reports hold counts only (no personal data) for a node of the worker's own subtree, and a
     # grid leader who is not a supervisor reports their grid's figures too.
     "reports.index",
@@ -160,10 +186,6 @@ FIELD_WORK = {
     # Handing a resident under observation their self-report link, and revoking it.
     "selfreports.issue",
     "selfreports.revoke",
-    # One's own account.
-    "account.show",
-    "account.password",
-    "account.sign_out_everywhere",
     # Notices: the node must be in scope; who may post there (supervisors, micro-grid and grid
     # leaders) is the rule's (notices/rules.may_post), so a plain worker gets 403 in their own.
     "notices.new",
@@ -201,7 +223,20 @@ FIELD_WORK = {
     "passes.pdf",
     "passes.sheet",
     "passes.find",
+    # The enterprises of one's subtree (scope.enterprises: an enterprise account its own, a
+    # reviewer its department's), the logged reveal of the contact's phone (the liaison
+    # officer and managers: 403 for the others), liaison visits (the liaison officer and
+    # supervisors: 403 for the others). A department's page: its reviewers and whoever keeps
+    # the list (404 for the rest, as outside one's scope).
+    "enterprises.index",
+    "enterprises.show",
+    "enterprises.reveal",
+    "enterprises.visit",
+    "enterprises.undo_visit",
+    "departments.show",
 }
+# The roles outside the tree, walked over every route below.
+BOUND_ROLES = ("enterprise", "reviewer")
 
 
 def _rules():
@@ -246,6 +281,9 @@ def url_for_other_grid(rule, tree) -> str:
         "pass_id": getattr(tree, "pass_b_id", 2**31 - 1),
         "pass_code": getattr(tree, "pass_b_code", "ZZZZZZZZZZZZ"),
         "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
+        # An enterprise of B's micro-grid, in a department of its own (made by the fixture).
+        "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
+        "department_id": getattr(tree, "department_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -299,19 +337,41 @@ def _flagged_visit_of_b(request):
             created_by_id=tree.worker_b.id,
         )
         db.session.add_all([check, handover])
-        # An enterprise of B, a filing approved twice, its employee going to B and their pass.
-        department = IndustryDepartment(name="B 主管部门")
-        enterprise = Enterprise(
-            name="B 企业",
-            uscc="91330701MA2B00000B",
-            address="B 路1号",
-            grid_id=tree.micro_b.id,
-            department=department,
-            contact_name="B 联系人",
-            contact_phone="13600000002",
+        # Two departments and an enterprise of each branch; A's enterprise account and A's
+        # department reviewer, who must reach neither B's enterprise nor B's department.
+        department_a = IndustryDepartment(name="工信局")
+        department_b = IndustryDepartment(name="商务局")
+        enterprise_a = Enterprise(
+            name="A 企业",
+            uscc="91330701MA28K0000X",
+            address="A 路 1 号",
+            grid_id=tree.micro_a.id,
+            department=department_a,
+            contact_name="甲",
+            contact_phone="13500000001",
         )
+        enterprise_b = Enterprise(
+            name="B 企业",
+            uscc="91330702MA2HQ1234C",
+            address="B 路 1 号",
+            grid_id=tree.micro_b.id,
+            department=department_b,
+            contact_name="乙",
+            contact_phone="13500000002",
+            liaison_id=tree.worker_b.id,
+        )
+        db.session.add_all([department_a, department_b, enterprise_a, enterprise_b])
+        db.session.flush()
+        for role, phone, scope_id, bound in (
+            ("enterprise", "13900000011", tree.micro_a.id, {"enterprise_id": enterprise_a.id}),
+            ("reviewer", "13900000012", tree.root.id, {"department_id": department_a.id}),
+        ):
+            account = Worker(name=role, phone=phone, role=role, scope_id=scope_id, **bound)
+            account.set_password(PASSWORD)
+            db.session.add(account)
+        # A filing of B's enterprise approved twice, its employee going to B, and their pass.
         filing = ReturnFiling(
-            enterprise=enterprise, created_by_id=tree.worker_b.id, department_decision="approved"
+            enterprise=enterprise_b, created_by_id=tree.worker_b.id, department_decision="approved"
         )
         employee = FiledEmployee(
             filing=filing,
@@ -331,7 +391,7 @@ def _flagged_visit_of_b(request):
             valid_from=date.today() - timedelta(days=1),
             valid_until=date.today() + timedelta(days=14),
         )
-        db.session.add_all([department, enterprise, filing, employee, green_pass])
+        db.session.add_all([filing, employee, green_pass])
         db.session.commit()
         tree.pass_b_id, tree.pass_b_code, tree.filing_b_id = (
             green_pass.id,
@@ -341,6 +401,14 @@ def _flagged_visit_of_b(request):
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
+        tree.enterprise_a_id = enterprise_a.id
+        tree.enterprise_b_id = enterprise_b.id
+        tree.department_a_id = department_a.id
+        tree.department_b_id = department_b.id
+        tree.accounts = {
+            "enterprise": SimpleNamespace(phone="13900000011"),
+            "reviewer": SimpleNamespace(phone="13900000012"),
+        }
 
 
 def _call(client, method: str, url: str):
@@ -350,7 +418,7 @@ def _call(client, method: str, url: str):
 def test_every_route_is_classified():
     """A new route must be declared public, admin-only, manager-only or for every worker."""
     endpoints = {rule.values[0].endpoint for rule in RULES}
-    known = PUBLIC | ADMIN_ONLY | MANAGER_ONLY | FIELD_WORK
+    known = PUBLIC | ADMIN_ONLY | MANAGER_ONLY | FIELD_WORK | SIGNED_IN
     assert endpoints <= known, f"classify {endpoints - known} in tests/test_scope.py"
 
 
@@ -390,6 +458,43 @@ def test_worker_of_a_never_reaches_b_or_admin_pages(rule, method, tree, login_as
     else:
         # Reached: a page, a redirect, or a form asking for what was left out.
         assert response.status_code in (200, 302, 303, 422)
+
+
+@pytest.mark.parametrize("role", BOUND_ROLES)
+@pytest.mark.parametrize("rule, method", RULES)
+def test_roles_outside_the_tree_reach_only_their_own(role, rule, method, app, tree, login_as):
+    """An enterprise account of A's enterprise and a reviewer of A's department: every route
+    they lack the capability for is 403 (the whole tree), every other one 404 for B's objects
+    (B's enterprise, B's department), and a route without an object answers."""
+    if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":
+        pytest.skip("public or harmless")
+    client = login_as(tree.accounts[role])
+    response = _call(client, method, url_for_other_grid(rule, tree))
+    capability = required_capability(app.view_functions[rule.endpoint])
+    if not role_can(role, capability):
+        assert response.status_code == 403
+    elif rule.arguments:
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 302, 303, 422)
+
+
+def test_the_enterprise_account_opens_its_own_enterprise_only(tree, login_as):
+    """Its own enterprise: 200; B's: 404; / leads to its own page."""
+    client = login_as(tree.accounts["enterprise"])
+    assert client.get(f"/enterprises/{tree.enterprise_a_id}").status_code == 200
+    assert client.get(f"/enterprises/{tree.enterprise_b_id}").status_code == 404
+    assert client.get("/").headers["Location"].endswith(f"/enterprises/{tree.enterprise_a_id}")
+
+
+def test_the_reviewer_opens_its_own_department_only(tree, login_as):
+    """Its department and its enterprises: 200; B's department and enterprise: 404."""
+    client = login_as(tree.accounts["reviewer"])
+    assert client.get(f"/departments/{tree.department_a_id}").status_code == 200
+    assert client.get(f"/enterprises/{tree.enterprise_a_id}").status_code == 200
+    assert client.get(f"/departments/{tree.department_b_id}").status_code == 404
+    assert client.get(f"/enterprises/{tree.enterprise_b_id}").status_code == 404
+    assert client.get("/").headers["Location"].endswith(f"/departments/{tree.department_a_id}")
 
 
 def test_worker_sees_only_own_branch_in_lists(tree, login_as):
@@ -455,7 +560,7 @@ def test_route_classes_follow_the_capability_table(app):
     """Admin-only routes need what a supervisor lacks, manager-only ones what a field worker
         lacks, field work what every role of the tree has (enterprise accounts and department
     reviewers stand outside it): the lists above and the table agree."""
-    from webapp.permissions import required_capability, role_can
+    from webapp.permissions import ROLE_CAPABILITIES
 
     for endpoint, view in app.view_functions.items():
         capability = required_capability(view)
@@ -465,6 +570,8 @@ def test_route_classes_follow_the_capability_table(app):
             assert role_can("supervisor", capability) and not role_can("worker", capability)
         elif endpoint in FIELD_WORK:
             assert all(role_can(role, capability) for role in TREE_ROLES), endpoint
+        elif endpoint in SIGNED_IN:
+            assert all(role_can(role, capability) for role in ROLE_CAPABILITIES), endpoint
 
 
 def test_a_view_that_declares_nothing_is_refused(db_url, tree):

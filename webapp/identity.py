@@ -1,4 +1,5 @@
-"""Chinese resident ID numbers (GB 11643-1999) and mobile numbers: checking and masking."""
+"""Chinese resident ID numbers (GB 11643-1999), unified social credit codes (GB 32100-2015) and
+mobile numbers: checking and masking."""
 
 from __future__ import annotations
 
@@ -48,6 +49,33 @@ def is_valid_id_number(value: str) -> bool:
     if born.year < 1900 or born > date.today():
         return False
     return id_check_char(value[:17]) == value[17]
+
+
+# The unified social credit code's alphabet: digits and capitals without I, O, S, V, Z (they
+# look like 1, 0, 5, U, 2); a character's value is its place here.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = tuple(3**i % 31 for i in range(17))
+
+
+def uscc_check_char(first17: str) -> str:
+    """The 18th character of a unified social credit code whose first 17 are given."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def normalize_uscc(value: str) -> str:
+    """A code as typed (full-width characters, spaces, lower case) as it is stored."""
+    return "".join(unicodedata.normalize("NFKC", value).upper().split())
+
+
+def is_valid_uscc(code: str) -> bool:
+    """True for an 18-character unified social credit code (统一社会信用代码) of the code's
+    alphabet whose last character is the check GB 32100-2015 gives for the first 17."""
+    if not isinstance(code, str) or len(code) != 18:
+        return False
+    if any(c not in _USCC_CHARS for c in code):
+        return False
+    return uscc_check_char(code[:17]) == code[17]
 
 
 def birth_year_of(id_number: str) -> int:

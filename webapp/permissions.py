@@ -23,6 +23,9 @@ F = TypeVar("F", bound=Callable)
 class Can(Enum):
     """The things a signed-in person may be allowed to do."""
 
+    # What every signed-in person may do, whatever their role: the start page (which sends each
+    # role to its own home), one's own account and password, signing out, the outbox's token.
+    OWN_ACCOUNT = "own_account"
     # Field work in one's own subtree: visits, colours, follow-ups, registering residents,
     # errands, search, the today list, reports (counts only), one's own background jobs.
     FIELD_WORK = "field_work"
@@ -65,6 +68,9 @@ class Can(Enum):
     MANAGE_CHECKPOINTS = "manage_checkpoints"
     # Work a checkpoint one is put on: tap the checks, register arrivals handed to a community.
     CHECKPOINT_WORK = "checkpoint_work"
+    # Open the enterprises one acts for (which ones is scope.enterprises()'s answer: an
+    # enterprise account its own, a reviewer its department's, the tree's roles their subtree's).
+    SEE_ENTERPRISES = "see_enterprises"
     # Keep the list of industry departments (行业主管部门).
     MANAGE_DEPARTMENTS = "manage_departments"
     # Register, edit and deactivate the enterprises of one's subtree; appoint liaison officers.
@@ -83,6 +89,8 @@ class Can(Enum):
 
 _SUPERVISOR = frozenset(
     {
+        Can.OWN_ACCOUNT,
+        Can.SEE_ENTERPRISES,
         Can.FIELD_WORK,
         Can.ADD_HOUSEHOLDS,
         Can.MANAGE_HOUSEHOLDS,
@@ -108,11 +116,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "admin": frozenset(Can),
     "supervisor": _SUPERVISOR,
     "worker": frozenset(
-        {Can.FIELD_WORK, Can.ADD_HOUSEHOLDS, Can.CHECKPOINT_WORK, Can.ENTERPRISE_WORK}
+        {
+            Can.OWN_ACCOUNT,
+            Can.SEE_ENTERPRISES,
+            Can.FIELD_WORK,
+            Can.ADD_HOUSEHOLDS,
+            Can.CHECKPOINT_WORK,
+            Can.ENTERPRISE_WORK,
+        }
     ),
     # No field work: an enterprise account sees its own enterprise and nothing of the tree.
-    "enterprise": frozenset({Can.ENTERPRISE_WORK}),
-    "reviewer": frozenset({Can.REVIEW_FILINGS, Can.REVOKE_PASSES}),
+    "enterprise": frozenset({Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.ENTERPRISE_WORK}),
+    # A reviewer sees its department's enterprises and reviews their filings, nothing else.
+    "reviewer": frozenset(
+        {Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.REVIEW_FILINGS, Can.REVOKE_PASSES}
+    ),
 }
 
 

@@ -22,14 +22,14 @@ def _me() -> Worker:
 
 
 @bp.get("/")
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def show():
     """The signed-in worker's own account."""
     return render("account/show.html", worker=_me())
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def password():
     """Choose a new password, proving the current one (a password set by a manager must be
     replaced before anything else)."""
@@ -48,7 +48,7 @@ def password():
 
 
 @bp.post("/sign-out-everywhere")
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def sign_out_everywhere():
     """End this worker's sessions on every phone and desk (a lost phone, a shared one)."""
     worker = _me()

@@ -163,7 +163,7 @@ def _record_attempt(action: str, phone: str, worker: Worker | None, **details: s
 
 
 @bp.post("/logout")
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def logout():
     """Sign out (a POST, so that a link on another site cannot sign anyone out). The session
     ends on the server too: a copy of its cookie no longer signs anyone in."""

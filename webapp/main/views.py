@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, session, url_for
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,11 +14,21 @@ from ..urls import next_path
 from . import bp
 
 
+def home_url() -> str:
+    """Where the signed-in user starts: an enterprise account on its enterprise's page, a
+    department reviewer on their department's, everybody of the tree on today's list."""
+    if current_user.enterprise_id is not None:
+        return url_for("enterprises.show", enterprise_id=current_user.enterprise_id)
+    if current_user.department_id is not None:
+        return url_for("departments.show", department_id=current_user.department_id)
+    return url_for("today.index")
+
+
 @bp.get("/")
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def index():
-    """The start page is today's list."""
-    return redirect(url_for("today.index"))
+    """The start page: today's list, or the home of a role outside the tree."""
+    return redirect(home_url())
 
 
 @bp.get("/lang/<code>")

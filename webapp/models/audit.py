@@ -52,6 +52,15 @@ ACTIONS = {
     "notice_posted": _l("Notice posted"),
     "notice_withdrawn": _l("Notice withdrawn"),
     "handover_received": _l("Checkpoint handover received"),
+    "department_added": _l("Industry department added"),
+    "department_renamed": _l("Industry department renamed"),
+    "department_deactivated": _l("Industry department deactivated"),
+    "department_activated": _l("Industry department reactivated"),
+    "enterprise_registered": _l("Enterprise registered"),
+    "enterprise_edited": _l("Enterprise changed"),
+    "enterprise_deactivated": _l("Enterprise deactivated"),
+    "enterprise_activated": _l("Enterprise reactivated"),
+    "enterprise_visit_undone": _l("Enterprise visit undone by its author"),
     "pass_revoked": _l("Green pass revoked"),
 }
 
@@ -68,6 +77,8 @@ OBJECT_TYPES = {
     "errand": _l("Errand"),
     "notice": _l("Notice"),
     "request": _l("Resident request"),
+    "enterprise": _l("Enterprise"),
+    "department": _l("Industry department"),
     "green_pass": _l("Green pass"),
 }
 

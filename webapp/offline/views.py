@@ -23,7 +23,7 @@ def service_worker():
 
 
 @bp.get("/outbox/token")
-@requires(Can.FIELD_WORK)
+@requires(Can.OWN_ACCOUNT)
 def token():
     """The session's CSRF token now. A page opened from the phone's copy carries the token of
     the session it was drawn in; after a new sign-in that one is refused, so the outbox asks

@@ -27,6 +27,18 @@ from ..models import Grid, Worker
 from ..permissions import manageable_roles
 from ..rules import RuleError
 
+# The roles that act for one enterprise or one department, and the column that binds them. Their
+# accounts are opened from the enterprise's or the department's page (webapp/enterprises), never
+# made by choosing the role on a tree worker: such an account with no binding would see nothing,
+# and a tree worker turned into one would lose their area's work.
+BOUND_ROLES = {"enterprise": "enterprise_id", "reviewer": "department_id"}
+
+
+def bound_role(worker: Worker) -> str | None:
+    """The role `worker` is bound to by an enterprise or a department, if any."""
+    bound = (role for role, column in BOUND_ROLES.items() if getattr(worker, column) is not None)
+    return next(bound, None)
+
 
 @dataclass
 class Appointment:
@@ -64,6 +76,24 @@ def problems(worker: Worker, appointment: Appointment, by: Manager) -> list[Rule
     found = []
     if appointment.role not in manageable_roles(by.role):
         found.append(RuleError(_("You cannot give this role."), field="role"))
+    bound = bound_role(worker)
+    if bound is None and appointment.role in BOUND_ROLES:
+        found.append(
+            RuleError(
+                _(
+                    "Enterprise accounts are opened from the enterprise's page, department "
+                    "reviewers from the department's page."
+                ),
+                field="role",
+            )
+        )
+    elif bound is not None and appointment.role != bound:
+        found.append(
+            RuleError(
+                _("This account acts for an enterprise or a department: its role stays."),
+                field="role",
+            )
+        )
     if new and not appointment.phone:
         found.append(RuleError(_("Enter the phone number."), field="phone"))
     if appointment.phone and phone_taken(appointment.phone, worker.id):

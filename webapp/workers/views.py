@@ -69,9 +69,14 @@ def _shown(worker: Worker) -> dict:
     }
 
 
-def _role_choices() -> list[SelectChoice]:
+def _role_choices(worker: Worker | None) -> list[SelectChoice]:
+    """The roles the manager may give; an account bound to an enterprise or a department keeps
+    its own, and a tree worker is never offered those (webapp/workers/rules.BOUND_ROLES)."""
     manageable = manageable_roles(current_user.role)
-    return [c for c in choices(ROLES) if c.value in manageable]
+    bound = rules.bound_role(worker) if worker is not None else None
+    if bound is not None:
+        return [c for c in choices(ROLES) if c.value == bound]
+    return [c for c in choices(ROLES) if c.value in manageable and c.value not in rules.BOUND_ROLES]
 
 
 def _appointment(form: WorkerForm, area: Grid | None) -> rules.Appointment:
@@ -131,7 +136,7 @@ def _submitted(form: WorkerForm, worker: Worker) -> bool:
 
 def _worker_form(worker: Worker | None) -> WorkerForm:
     form = WorkerForm(obj=worker)
-    form.role.choices = _role_choices()
+    form.role.choices = _role_choices(worker)
     form.area_choices = None  # the nodes an ambiguous name may mean, once submitted
     # The list under the field follows what is typed (without JavaScript: the first levels).
     form.area.render_kw = {
