@@ -137,7 +137,7 @@ def test_staff_let_through_with_one_tap_also_without_signal(
 
 
 def test_a_revoked_pass_reads_revoked(chromium, live_server, app, green_pass, shoot):
-    """Revoked: the red band and 已撤销, for anyone."""
+    """Revoked: the red band and 已作废, for anyone."""
     with app.app_context():
         revoked = db.session.get(GreenPass, green_pass[0])
         rules.revoke(revoked, revoked.employee.filing.created_by_id, "员工未返岗", datetime.now())
@@ -145,6 +145,6 @@ def test_a_revoked_pass_reads_revoked(chromium, live_server, app, green_pass, sh
     context = browser.phone_context(chromium, live_server)
     page = context.new_page()
     page.goto(f"/p/{green_pass[1]}")
-    expect(page.locator(".gp-word")).to_have_text("✗ 已撤销")
+    expect(page.locator(".gp-word")).to_have_text("✗ 已作废")
     shoot(page, "pass-public-revoked")
     context.close()

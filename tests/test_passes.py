@@ -159,7 +159,7 @@ def test_anyone_sees_a_valid_pass_with_the_masked_name_and_enterprise_only(passe
     assert codes.display(passes.valid.code) in page
     for secret in SECRETS:
         assert secret not in page
-    assert "绿色通道放行" not in page and "撤销" not in page
+    assert "绿色通道放行" not in page and "作废" not in page
 
 
 def test_the_code_is_read_as_typed_with_look_alikes(passes, client):
@@ -345,14 +345,14 @@ def test_staff_on_two_checkpoints_choose_and_the_shift_now_comes_first(
 def test_a_supervisor_revokes_a_pass_with_a_reason_and_the_public_page_says_so(
     passes, tree, login_as, app, client, at
 ):
-    """Revoked with a reason, on the audit trail; public page 已撤销; let-through refused."""
+    """Revoked with a reason, on the audit trail; public page 已作废; let-through refused."""
     at(10)
     supervisor = login_as(tree.supervisor_a)
     page = supervisor.get(f"/p/{passes.valid.code}").get_data(as_text=True)
-    assert "撤销此通行证" in page
+    assert "作废此通行证" in page
     url = f"/passes/{passes.valid.id}/revoke"
     empty = supervisor.post(url, data={"reason": " "})
-    assert empty.status_code == 422 and "请说明撤销通行证的原因" in empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "请填写作废通行证的原因" in empty.get_data(as_text=True)
     assert supervisor.post(url, data={"reason": "员工未返岗"}).status_code == 303
     with app.app_context():
         revoked = db.session.get(GreenPass, passes.valid.id)
@@ -365,11 +365,11 @@ def test_a_supervisor_revokes_a_pass_with_a_reason_and_the_public_page_says_so(
         assert entry.object_id == passes.valid.id and entry.details["reason"] == "员工未返岗"
     supervisor.post("/logout")
     public = client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
-    assert "已撤销" in public and "gp-revoked" in public and "员工未返岗" not in public
+    assert "已作废" in public and "gp-revoked" in public and "员工未返岗" not in public
     staff = login_as(tree.worker_a)
     assert "绿色通道放行" not in staff.get(f"/p/{passes.valid.code}").get_data(as_text=True)
     answer = through(staff, passes.valid, passes.checkpoint_id)
-    assert answer.status_code == 422 and "已被撤销" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "已被作废" in answer.get_data(as_text=True)
     with app.app_context():
         assert checks() == 0
 
@@ -379,7 +379,7 @@ def test_a_revoked_filing_revokes_its_passes_on_the_public_page(passes, client, 
     with app.app_context():
         db.session.get(ReturnFiling, passes.filing_id).revoked_at = datetime(2027, 3, 1, 8)
         db.session.commit()
-    assert "已撤销" in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
+    assert "已作废" in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
 
 
 def test_the_department_reviewer_may_revoke_a_field_worker_may_not(passes, tree, login_as, app):
@@ -388,9 +388,9 @@ def test_the_department_reviewer_may_revoke_a_field_worker_may_not(passes, tree,
 
     client = app.test_client()  # a reviewer of its own: the field worker signs in on another
     client.post("/login", data={"phone": passes.reviewer_phone, "password": PASSWORD})
-    assert "撤销此通行证" in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
+    assert "作废此通行证" in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
     worker = login_as(tree.worker_a)
-    assert "撤销此通行证" not in worker.get(f"/p/{passes.valid.code}").get_data(as_text=True)
+    assert "作废此通行证" not in worker.get(f"/p/{passes.valid.code}").get_data(as_text=True)
     assert worker.post(f"/passes/{passes.valid.id}/revoke", data={"reason": "x"}).status_code == 403
 
 
@@ -401,7 +401,7 @@ def test_a_supervisor_of_another_branch_gets_404(passes, tree, login_as, app):
         db.session.commit()
         db.session.expunge(other)
     client = login_as(other)
-    assert "撤销此通行证" not in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
+    assert "作废此通行证" not in client.get(f"/p/{passes.valid.code}").get_data(as_text=True)
     assert client.post(f"/passes/{passes.valid.id}/revoke", data={"reason": "x"}).status_code == 404
     assert client.get(f"/passes/{passes.valid.id}.pdf").status_code == 404
 
