@@ -49,6 +49,8 @@ from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
+from webapp.passes.forms import RevokeForm as PassRevokeForm
+from webapp.passes.forms import ThroughForm
 from webapp.problems import forms as problem_forms
 from webapp.requests import forms as request_forms
 from webapp.residents.forms import CheckForm, ResidentForm
@@ -255,6 +257,67 @@ def _problem(t: Tree) -> int:
         db.session.scalar(
             select(EnterpriseProblem.case_id).where(EnterpriseProblem.enterprise_id == found)
         ),
+    )
+    return found
+
+
+def _green_pass(t: Tree) -> int:
+    """A valid green pass of an employee going to micro-grid B (made once), and a checkpoint
+    the admin is put on for every shift; their ids are kept on `t` for the URLs and the form."""
+    from webapp.models import (
+        Checkpoint,
+        CheckpointPost,
+        Enterprise,
+        FiledEmployee,
+        GreenPass,
+        IndustryDepartment,
+        ReturnFiling,
+    )
+
+    found = db.session.scalar(select(GreenPass.id).where(GreenPass.code == "FZ0FZ0FZ0FZ0"))
+    if found is None:
+        enterprise = Enterprise(
+            name="模糊通行企业",
+            uscc="91330701MA2F00000F",
+            address="路1号",
+            grid_id=t.micro_b.id,
+            department=IndustryDepartment(name="模糊部门"),
+            contact_name="联系人",
+            contact_phone="13600000003",
+        )
+        employee = FiledEmployee(
+            filing=ReturnFiling(
+                enterprise=enterprise, created_by_id=t.admin.id, department_decision="approved"
+            ),
+            name="孙员工",
+            id_number="330702199203031236",
+            phone="13700003333",
+            origin="温州",
+            arrival_date=date.today(),
+            means="car",
+            stay_address="9幢2单元404室",
+            grid_id=t.micro_b.id,
+            community_decision="approved",
+        )
+        green_pass = GreenPass(
+            employee=employee,
+            code="FZ0FZ0FZ0FZ0",
+            valid_from=date.today() - timedelta(days=1),
+            valid_until=date.today() + timedelta(days=14),
+        )
+        checkpoint = Checkpoint(name="模糊绿色通道", place="路口", grid_id=t.township.id)
+        posts = [
+            CheckpointPost(checkpoint=checkpoint, worker_id=t.admin.id, shift=shift)
+            for shift in ("night", "day", "evening")
+        ]
+        db.session.add_all([enterprise, employee, green_pass, checkpoint, *posts])
+        db.session.commit()
+        found = green_pass.id
+    object.__setattr__(t, "pass_id", found)
+    object.__setattr__(
+        t,
+        "pass_checkpoint_id",
+        db.session.scalar(select(Checkpoint.id).where(Checkpoint.name == "模糊绿色通道")),
     )
     return found
 
@@ -616,6 +679,17 @@ WRITES = {
         ReceiveForm,
         lambda t: f"/checkpoints/handovers/{t.handover_id}",
         lambda t: {"household": str(t.household_b.id), "_": _checkpoint(t)},
+    ),
+    "passes.through": Write(
+        ThroughForm,
+        lambda t: f"/passes/{t.pass_id}/through",
+        # _green_pass first: it sets the checkpoint's id the form then reads.
+        lambda t: {"_": _green_pass(t), "key": keys, "checkpoint": str(t.pass_checkpoint_id)},
+    ),
+    "passes.revoke": Write(
+        PassRevokeForm,
+        lambda t: f"/passes/{t.pass_id}/revoke",
+        lambda t: {"reason": "员工未返岗", "_": _green_pass(t)},
     ),
     "sweeps.new": Write(
         SweepForm,

@@ -16,6 +16,7 @@ from webapp.models import (
     Case,
     Errand,
     FiledEmployee,
+    GreenPass,
     Grid,
     Household,
     IdNumberCheck,
@@ -38,6 +39,7 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
+        # Filed employees' numbers too (the filings' demo).
         stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
         for column in (Resident.phone, Household.phone, Worker.phone, FiledEmployee.phone):
             stored |= {p for p in db.session.scalars(select(column)) if p}
@@ -79,6 +81,9 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "code": "zh",
         # A return filing of the demo (its page masks the employees' numbers).
         "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),
+        # A green pass of the demo's filings.
+        "pass_code": _first(select(GreenPass.code)),
+        "pass_id": _first(select(GreenPass.id)),
     }
 
 

@@ -3,6 +3,7 @@ covered without anyone remembering to add it here."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,7 @@ from webapp.models import (
     CheckpointPost,
     Enterprise,
     FiledEmployee,
+    GreenPass,
     Handover,
     IndustryDepartment,
     ReturnFiling,
@@ -44,6 +46,8 @@ PUBLIC = {
     "requests.track",
     "requests.message",
     "requests.rate",
+    # A green pass's public check (printed in its QR); signed in, it offers more.
+    "passes.show",
 }
 # Routes only an administrator may use.
 # The roles of the grid tree; enterprise accounts and department reviewers have pages of their own.
@@ -125,6 +129,9 @@ MANAGER_ONLY = {
     "problems.dispatch",
     "problems.urge",
     "problems.merge",
+    # Revoking a green pass: a supervisor of the destination's or the enterprise's subtree (or
+    # the department's reviewer, outside the tree).
+    "passes.revoke",
     # The enterprise registry of the subtree, and an enterprise's own account.
     "enterprises.new",
     "enterprises.edit",
@@ -246,6 +253,13 @@ FIELD_WORK = {
     "problems.resolve",
     "problems.return_up",
     "problems.rate",
+    # Green passes: let through by checkpoint staff only (404 for a worker on no checkpoint);
+    # printed by whoever files for the enterprise or works the destination's subtree; a code
+    # typed at the checkpoint goes to the pass's page.
+    "passes.through",
+    "passes.pdf",
+    "passes.sheet",
+    "passes.find",
     # The enterprises of one's subtree (scope.enterprises: an enterprise account its own, a
     # reviewer its department's), the logged reveal of the contact's phone (the liaison
     # officer and managers: 403 for the others), liaison visits (the liaison officer and
@@ -317,6 +331,9 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
+        # A green pass of an employee of B's enterprise going to B's micro-grid.
+        "pass_id": getattr(tree, "pass_b_id", 2**31 - 1),
+        "pass_code": getattr(tree, "pass_b_code", "ZZZZZZZZZZZZ"),
         # An enterprise of B's micro-grid, in a department of its own, and a problem it has
         # (made by the fixture).
         "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
@@ -435,6 +452,31 @@ def _flagged_visit_of_b(request):
         )
         db.session.commit()
         tree.problem_b_id = problem.case_id
+        # A filing of B's enterprise approved twice, its employee going to B, and their pass.
+        approved = ReturnFiling(
+            enterprise=enterprise_b, created_by_id=tree.worker_b.id, department_decision="approved"
+        )
+        whitelisted = FiledEmployee(
+            filing=approved,
+            name="孙员工",
+            id_number="330702199203031236",
+            phone="13700003333",
+            origin="温州",
+            arrival_date=date.today(),
+            means="car",
+            stay_address="9幢2单元404室",
+            grid_id=tree.micro_b.id,
+            community_decision="approved",
+        )
+        green_pass = GreenPass(
+            employee=whitelisted,
+            code="PB0PB0PB0PB0",
+            valid_from=date.today() - timedelta(days=1),
+            valid_until=date.today() + timedelta(days=14),
+        )
+        db.session.add_all([approved, whitelisted, green_pass])
+        db.session.commit()
+        tree.pass_b_id, tree.pass_b_code = green_pass.id, green_pass.code
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id

@@ -35,6 +35,7 @@ from . import (
     notices,
     observations,
     offline,
+    passes,
     posters,
     problems,
     progress,
@@ -85,6 +86,7 @@ FEATURES = (
     filings,
     greenchannel,
     problems,
+    passes,
     duplicates,
     offline,
 )

@@ -44,6 +44,7 @@ RATE_LIMITED_ENDPOINTS = frozenset(
     {
         "auth.login",
         "cards.verify",
+        "passes.show",
         "selfreports.page",
         "requests.form",
         "requests.find",

@@ -86,6 +86,9 @@ class Can(Enum):
     # enterprise account its own, a reviewer its department's, the tree its subtree's) and
     # comment on them; taking and resolving them is field work.
     SEE_PROBLEMS = "see_problems"
+    # Revoke a green pass (绿色通行证): a supervisor of the destination's or the enterprise's
+    # subtree, the enterprise's department reviewer (webapp/passes/queries.may_revoke).
+    REVOKE_PASSES = "revoke_passes"
 
 
 _SUPERVISOR = frozenset(
@@ -110,6 +113,7 @@ _SUPERVISOR = frozenset(
         Can.ENTERPRISE_WORK,
         Can.APPROVE_ARRIVALS,
         Can.SEE_PROBLEMS,
+        Can.REVOKE_PASSES,
     }
 )
 
@@ -131,10 +135,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     "enterprise": frozenset(
         {Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.ENTERPRISE_WORK, Can.SEE_PROBLEMS}
     ),
-    # A reviewer sees its department's enterprises and reviews their filings (and follows
-    # their problems), nothing else.
+    # A reviewer sees its department's enterprises, reviews their filings, revokes their
+    # passes and follows their problems, nothing else.
     "reviewer": frozenset(
-        {Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.REVIEW_FILINGS, Can.SEE_PROBLEMS}
+        {
+            Can.OWN_ACCOUNT,
+            Can.SEE_ENTERPRISES,
+            Can.REVIEW_FILINGS,
+            Can.REVOKE_PASSES,
+            Can.SEE_PROBLEMS,
+        }
     ),
 }
 

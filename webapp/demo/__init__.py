@@ -23,6 +23,7 @@ from .checkpoints import load_checkpoints
 from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
+from .passes import let_passes_through
 from .people import DEMO_PHONES, PASSWORD, People
 from .problems import load_problems
 from .requests import load_requests
@@ -64,6 +65,8 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     # the features' rules: ORM inserts, once the sequences are past the bulk-written ids.
     load_filings(now, random.Random(SEED + 15), echo)
     load_problems(now, random.Random(SEED + 16), echo)
+    # Some of the passes the filings gave, used at the checkpoints.
+    let_passes_through(now, random.Random(SEED + 17), echo)
     return sign_ins()
 
 

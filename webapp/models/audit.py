@@ -67,6 +67,7 @@ ACTIONS = {
     "enterprise_deactivated": _l("Enterprise deactivated"),
     "enterprise_activated": _l("Enterprise reactivated"),
     "enterprise_visit_undone": _l("Enterprise visit undone by its author"),
+    "pass_revoked": _l("Green pass revoked"),
 }
 
 
@@ -87,6 +88,7 @@ OBJECT_TYPES = {
     "enterprise": _l("Enterprise"),
     "department": _l("Industry department"),
     "handover": _l("Checkpoint handover"),
+    "green_pass": _l("Green pass"),
 }
 
 

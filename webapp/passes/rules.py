@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import codes
+from ..audit import trail
+from ..checkpoints import rules as checkpoint_rules
 from ..extensions import db
-from ..models import FiledEmployee, GreenPass
+from ..models import Checkpoint, CheckpointCheck, FiledEmployee, GreenPass
 from ..rules import RuleError
 
 # What a pass is on a day (the public page names all three).
@@ -65,6 +67,15 @@ def revoke(green_pass: GreenPass, by_id: int, reason: str, at: datetime) -> None
     green_pass.revoked_at = at
     green_pass.revoked_by_id = by_id
     green_pass.revoke_reason = reason.strip()
+    if green_pass.id is None:  # issued and revoked in one transaction
+        db.session.flush()
+    trail.record(
+        "pass_revoked",
+        by_id,
+        ("green_pass", green_pass.id),
+        green_pass.employee.grid_id,
+        reason=green_pass.revoke_reason,
+    )
 
 
 def state_on(green_pass: GreenPass, day: date) -> str:
@@ -75,3 +86,48 @@ def state_on(green_pass: GreenPass, day: date) -> str:
     if day > green_pass.valid_until:
         return EXPIRED
     return VALID
+
+
+def refusal(state: str) -> str:
+    """Why a pass in `state` lets nobody through (said on the page and to a refused post)."""
+    return {
+        EXPIRED: _("This pass has expired: check the person as any other arrival."),
+        REVOKED: _("This pass was revoked: check the person as any other arrival."),
+        NOT_YET: _("This pass is not valid yet: check the person as any other arrival."),
+    }.get(state, _("This pass is not valid."))
+
+
+def let_through(
+    green_pass: GreenPass, checkpoint: Checkpoint, worker_id: int, key: str, at: datetime
+) -> CheckpointCheck:
+    """A valid pass shown at `checkpoint`: a green-channel check and, on the employee's first
+    passage, a handover to their destination micro-grid filed from the return filing (the
+    community approved them already; the closed loop ends when a worker there receives them).
+    Later passages are green-channel checks only: the community knows them by then.
+    Uncommitted; a key sent before raises IntegrityError at the flush or the commit."""
+    state = state_on(green_pass, at.date())
+    employee = green_pass.employee
+    if state == VALID and not whitelisted(employee):
+        state = REVOKED  # the filing was revoked after the pass was issued
+    if state != VALID:
+        raise RuleError(refusal(state))
+    # Two checkpoints tapping the same pass at once: the second waits here (PostgreSQL) and
+    # reads the first one's arrival, so the community gets one handover.
+    db.session.refresh(employee, ["arrived_at"], with_for_update=True)
+    if employee.arrived_at is None:
+        arrival = checkpoint_rules.Arrival(
+            name=employee.name,
+            id_number=employee.id_number,
+            phone=employee.phone,
+            origin=employee.origin,
+            address=employee.stay_address,
+            destination=employee.grid,
+        )
+        handover = checkpoint_rules.hand_over(checkpoint, worker_id, arrival, key, at)
+        handover.employee_id = employee.id
+        employee.arrived_at = at
+        made = handover.check
+    else:
+        made = checkpoint_rules.check(checkpoint, worker_id, "person", "let_through", key, at)
+    made.green_channel = True
+    return made
