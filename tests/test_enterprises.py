@@ -79,7 +79,7 @@ def enterprise_form(department_id: int, **changes) -> dict:
         "contact_name": "陈经理",
         "phone": "13588887777",
         "employees": "120",
-        "liaison": "",
+        "liaison_officer": "",
     }
     form.update(changes)
     return form
@@ -90,7 +90,7 @@ def enterprise(tree, app, login_as, department):
     """Supervisor A registers an enterprise in micro-grid A with worker A as liaison officer."""
     client = login_as(tree.supervisor_a)
     response = client.post(
-        "/enterprises/new", data=enterprise_form(department, liaison=tree.worker_a.name)
+        "/enterprises/new", data=enterprise_form(department, liaison_officer=tree.worker_a.name)
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():
@@ -171,7 +171,7 @@ def test_the_same_form_sent_twice_registers_one_enterprise(tree, app, login_as, 
         ({"department": "0"}, "请选择行业主管部门"),
         ({"phone": "12345"}, "11位手机号"),
         ({"employees": "-3"}, "0"),
-        ({"liaison": "钱网格"}, "钱网格"),
+        ({"liaison_officer": "钱网格"}, "钱网格"),
         ({"name": ""}, "请输入企业名称"),
     ],
 )
@@ -246,7 +246,7 @@ def test_editing_keeps_the_phone_unless_a_new_one_is_typed(tree, app, login_as, 
     assert "13588887777" not in form and "135****7777" in form
     response = client.post(
         f"/enterprises/{enterprise}/edit",
-        data=enterprise_form(1, phone="", employees="150", liaison=tree.worker_a.phone),
+        data=enterprise_form(1, phone="", employees="150", liaison_officer=tree.worker_a.phone),
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():

@@ -35,13 +35,14 @@ from webapp.checkpoints.forms import (
     TakeOffForm,
 )
 from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
+from webapp.enterprises import forms as enterprise_forms
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
 from webapp.households.forms import MoveForm as HouseholdMoveForm
 from webapp.idempotency import KEY_SHAPE
-from webapp.identity import id_check_char
+from webapp.identity import id_check_char, uscc_check_char
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
@@ -96,6 +97,11 @@ NO_FIELDS = {
     "requests.phone_consent",
     "selfreports.issue",
     "selfreports.revoke",
+    "enterprises.reveal",
+    "enterprises.deactivate",
+    "enterprises.activate",
+    "departments.deactivate",
+    "departments.activate",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
@@ -163,6 +169,13 @@ def id_numbers(draw) -> str:
     return first17 + id_check_char(first17)
 
 
+@st.composite
+def credit_codes(draw) -> str:
+    """A valid unified social credit code (right check character)."""
+    first17 = f"91330701{draw(st.integers(0, 10**9 - 1)):09d}"
+    return first17 + uscc_check_char(first17)
+
+
 def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (30, 40), (90, 120, 150)).save(out, "JPEG")
@@ -213,6 +226,53 @@ def _checkpoint(t: Tree) -> int:
         db.session.scalar(select(Handover.id).where(Handover.checkpoint_id == found)),
     )
     return found
+
+
+def _enterprise(t: Tree) -> int:
+    """An enterprise of micro-grid B in a department of its own, worker B its liaison officer
+    (made once, on the first example); its id and the department's are kept on `t`."""
+    from webapp.models import Enterprise, IndustryDepartment
+
+    # Found by its key: an example may have changed its name, code or department.
+    found = db.session.scalar(select(Enterprise).where(Enterprise.client_key == "fuzz-enterprise"))
+    if found is None:
+        department = IndustryDepartment(name="模糊局")
+        found = Enterprise(
+            name="模糊企业",
+            uscc="91330701147520101T",
+            address="江南路1号",
+            grid_id=t.micro_b.id,
+            department=department,
+            contact_name="陈经理",
+            contact_phone="13588887777",
+            liaison_id=t.worker_b.id,
+            client_key="fuzz-enterprise",
+        )
+        db.session.add_all([department, found])
+        db.session.commit()
+    object.__setattr__(t, "enterprise_id", found.id)
+    object.__setattr__(t, "department_id", found.department_id)
+    return found.id
+
+
+def _enterprise_values(t: Tree) -> dict:
+    _enterprise(t)
+    department = t.department_id
+    return {
+        "key": keys,
+        "name": "金华精工机械有限公司",
+        "uscc": credit_codes(),
+        "address": "江南路88号",
+        "area": "MB",
+        "department": str(department),
+        "contact_name": "陈经理",
+        "phone": phones,
+        "employees": "120",
+        "liaison_officer": t.worker_b.phone,
+    }
+
+
+_ACCOUNT = {"name": "陈经理", "phone": phones, "password": "enterprise-pass-1"}
 
 
 @dataclass(frozen=True)
@@ -317,8 +377,53 @@ REQUEST_WRITES = {
     ),
 }
 
+ENTERPRISE_WRITES = {
+    "departments.index": Write(
+        enterprise_forms.DepartmentForm, lambda t: "/departments/", lambda t: {"name": "工信局"}
+    ),
+    "departments.rename": Write(
+        enterprise_forms.DepartmentForm,
+        lambda t: f"/departments/{t.department_id}/rename",
+        lambda t: {"name": "经信局", "_": _enterprise(t)},
+    ),
+    "departments.reviewer": Write(
+        enterprise_forms.AccountForm,
+        lambda t: f"/departments/{t.department_id}/reviewers",
+        lambda t: {**_ACCOUNT, "_": _enterprise(t)},
+    ),
+    "enterprises.new": Write(
+        enterprise_forms.EnterpriseForm, lambda t: "/enterprises/new", _enterprise_values
+    ),
+    "enterprises.edit": Write(
+        enterprise_forms.EnterpriseForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/edit",
+        _enterprise_values,
+    ),
+    "enterprises.visit": Write(
+        enterprise_forms.LiaisonVisitForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/visit",
+        lambda t: {
+            "key": keys,
+            "method": st.sampled_from(["in_person", "phone"]),
+            "note": "复工准备",
+            "_": _enterprise(t),
+        },
+    ),
+    "enterprises.undo_visit": Write(
+        enterprise_forms.UndoForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/visit/undo",
+        lambda t: {"visit": "1", "_": _enterprise(t)},
+    ),
+    "enterprises.account": Write(
+        enterprise_forms.AccountForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/account",
+        lambda t: {**_ACCOUNT, "_": _enterprise(t)},
+    ),
+}
+
 WRITES = {
     **REQUEST_WRITES,
+    **ENTERPRISE_WRITES,
     "notices.new": Write(
         NoticeForm,
         lambda t: f"/notices/grids/{t.community.id}/new",
