@@ -244,6 +244,7 @@ def test_editing_keeps_the_phone_unless_a_new_one_is_typed(tree, app, login_as, 
     client = login_as(tree.supervisor_a)
     form = client.get(f"/enterprises/{enterprise}/edit").get_data(as_text=True)
     assert "13588887777" not in form and "135****7777" in form
+    assert tree.worker_a.phone not in form and 'value="赵网格"' in form
     response = client.post(
         f"/enterprises/{enterprise}/edit",
         data=enterprise_form(1, phone="", employees="150", liaison_officer=tree.worker_a.phone),
@@ -252,6 +253,35 @@ def test_editing_keeps_the_phone_unless_a_new_one_is_typed(tree, app, login_as, 
     with app.app_context():
         found = db.session.get(Enterprise, enterprise)
         assert found.contact_phone == "13588887777" and found.employee_count == 150
+
+
+def test_a_name_two_workers_share_asks_for_the_phone(tree, app, login_as, enterprise):
+    """Another 赵网格 in the area: typing the name on a new enterprise asks for the phone (shown
+    masked); the edit form keeps the current liaison officer by name."""
+    from webapp.models import Grid
+
+    with app.app_context():
+        namesake = Worker(name="赵网格", phone="13900000019", role="worker")
+        namesake.scope = db.session.get(Grid, tree.grid_a.id)
+        namesake.set_password(PASSWORD)
+        db.session.add(namesake)
+        db.session.commit()
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        "/enterprises/new",
+        data=enterprise_form(
+            1, key="enterprise-key-0003", uscc="91330702MA2HQ1234C", liaison_officer="赵网格"
+        ),
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "139****0019" in text and "13900000019" not in text
+    response = client.post(
+        f"/enterprises/{enterprise}/edit",
+        data=enterprise_form(1, phone="", liaison_officer="赵网格"),
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Enterprise, enterprise).liaison_id == tree.worker_a.id
 
 
 def test_the_liaison_officer_reveals_the_phone_on_the_trail(tree, app, login_as, enterprise):

@@ -13,10 +13,12 @@ from webapp.demo import DEMO_PHONES
 from webapp.extensions import db
 from webapp.models import (
     Card,
+    Enterprise,
     Errand,
     Grid,
     Household,
     IdNumberCheck,
+    IndustryDepartment,
     Job,
     Observation,
     Resident,
@@ -35,13 +37,21 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone):
+        for column in (Resident.phone, Household.phone, Worker.phone, Enterprise.contact_phone):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
 
 def _first(stmt):
     return db.session.scalar(stmt.limit(1))
+
+
+def _enterprise_of(worker: Worker, inside) -> int | None:
+    if worker.enterprise_id is not None:
+        return worker.enterprise_id
+    if worker.department_id is not None:
+        return _first(select(Enterprise.id).where(Enterprise.department_id == worker.department_id))
+    return _first(select(Enterprise.id).join(Enterprise.grid).where(inside))
 
 
 def objects_in_scope(worker: Worker) -> dict[str, object]:
@@ -67,6 +77,10 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
         "code": "zh",
+        # An enterprise the worker acts for (an enterprise account its own, a reviewer its
+        # department's), and the department of a reviewer (or any, for the admin).
+        "enterprise_id": _enterprise_of(worker, inside),
+        "department_id": worker.department_id or _first(select(IndustryDepartment.id)),
     }
 
 

@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
+from .enterprises import load_enterprises
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
@@ -56,6 +57,8 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
     bulk.reset_sequences()
+    # After the sequences: written through the rules (the ORM), with ids PostgreSQL hands out.
+    load_enterprises(now, random.Random(SEED + 14), echo)
     return sign_ins()
 
 
