@@ -48,8 +48,8 @@ PLACES = ("金华", "婺城", "金东", "江南", "湖海塘", "八一", "双龙
 FORMS = ("有限公司", "有限公司", "有限公司", "股份有限公司", "实业有限公司")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何高林罗郑"
 TITLES = ("经理", "主任", "厂长", "总监")
-# Enterprises per micro-grid of kind enterprise, and a share placed elsewhere (a community's
-# shops, a village's workshop).
+# How many enterprises, and the share of those beyond one per micro-grid of kind enterprise
+# that are placed in such micro-grids too (the rest: a community's or a village's streets).
 ZONE_ENTERPRISES, SMALL_ENTERPRISES = 320, 36
 IN_ENTERPRISE_GRIDS = 0.8
 VISITS_PER_MONTH = (0, 1, 1, 2, 2, 3, 4)
@@ -82,19 +82,24 @@ def load_enterprises(now: datetime, rng: random.Random, echo: Callable[[str], No
         by_area.setdefault(scope_id, []).append(worker_id)
     total = ZONE_ENTERPRISES if len(micro) > 500 else SMALL_ENTERPRISES
     # Two shops of the demo worker's own micro-grid, with the demo worker as their liaison
-    # officer, so that their today list shows 我联系的企业.
+    # officer, so that their today list shows 我联系的企业; then the firm each micro-grid of kind
+    # enterprise is (named as it), then more firms in those micro-grids (an industrial park's
+    # tenants) or in a community's or village's streets.
     demo_worker = db.session.scalar(select(Worker).where(Worker.phone == DEMO_PHONES[3]))
-    places = [demo_worker.scope, demo_worker.scope]
-    places += [
-        rng.choice(kind_enterprise) if rng.random() < IN_ENTERPRISE_GRIDS else rng.choice(elsewhere)
-        for _ in range(total - len(places))
-    ]
+    placed: list[tuple[Grid, str | None]] = [(demo_worker.scope, None), (demo_worker.scope, None)]
+    placed += [(grid, grid.name) for grid in kind_enterprise[: total - len(placed)]]
+    while len(placed) < total:
+        inside = kind_enterprise and rng.random() < IN_ENTERPRISE_GRIDS
+        placed.append((rng.choice(kind_enterprise) if inside else rng.choice(elsewhere), None))
     codes: set[str] = set()
-    names: set[str] = set()
+    names = {name for _grid, name in placed if name}
     made = []
-    for n, grid in enumerate(places):
-        department_name, trades = TRADES[0] if n == 0 else rng.choice(TRADES)
-        name = _name(rng, trades, names)
+    for n, (grid, name) in enumerate(placed):
+        if name is not None:
+            department_name = _department_of(name)
+        else:
+            department_name, trades = TRADES[0] if n == 0 else rng.choice(TRADES)
+            name = _name(rng, trades, names)
         liaison_id = demo_worker.id if n < 2 else _liaison(grid, by_area, rng)
         details = rules.Details(
             name=name,
@@ -113,6 +118,14 @@ def load_enterprises(now: datetime, rng: random.Random, echo: Callable[[str], No
     _accounts(made[0], departments["工信局"], admin)
     db.session.commit()
     echo(f"  {len(made)} enterprises in {len(DEPARTMENTS)} departments")
+
+
+# The department of a firm named by the tree (webapp/demo/words.py ENTERPRISE_TRADES).
+TRADE_DEPARTMENTS = {"食品": "市场监管局", "医药": "卫生健康局", "建材": "住建局"}
+
+
+def _department_of(name: str) -> str:
+    return next((d for trade, d in TRADE_DEPARTMENTS.items() if trade in name), "工信局")
 
 
 def _name(rng: random.Random, trades: tuple[str, ...], taken: set[str]) -> str:
