@@ -538,7 +538,8 @@ def test_an_enterprise_account_keeps_its_role_on_the_worker_pages(tree, app, log
         data={"name": "陈经理", "role": "worker", "area": "MA", "employment": "part_time"},
     )
     assert response.status_code == 422
-    assert "企业账号" in client.get(f"/workers/{account_id}").get_data(as_text=True)
+    page = client.get(f"/workers/{account_id}").get_data(as_text=True)
+    assert "企业账号" in page and "金华精工机械有限公司" in page
 
 
 def test_the_admin_opens_a_reviewer_who_lands_on_the_department(

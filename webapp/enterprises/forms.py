@@ -18,6 +18,10 @@ def _department_id(value) -> int:
     return number if 0 < number < 2**31 else 0
 
 
+# WTForms' own message, in WTForms' catalog (a name, so that it is not extracted into ours).
+_NOT_AN_INTEGER = "Not a valid integer value."
+
+
 class CountField(IntegerField):
     """A whole number of at most nine digits: a longer one would overflow the range check
     (WTForms compares it as a float) and is nobody's head count anyway."""
@@ -25,7 +29,7 @@ class CountField(IntegerField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and len(valuelist[0].strip()) > 9:
             self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(self.gettext(_NOT_AN_INTEGER))
         super().process_formdata(valuelist)
 
 
