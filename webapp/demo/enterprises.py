@@ -51,7 +51,7 @@ TITLES = ("经理", "主任", "厂长", "总监")
 # How many enterprises, and the share of those beyond one per micro-grid of kind enterprise
 # that are placed in such micro-grids too (the rest: a community's or a village's streets).
 ZONE_ENTERPRISES, SMALL_ENTERPRISES = 320, 36
-IN_ENTERPRISE_GRIDS = 0.8
+IN_ENTERPRISE_GRIDS = 0.5
 VISITS_PER_MONTH = (0, 1, 1, 2, 2, 3, 4)
 VISIT_METHODS = (("in_person", 0.7), ("phone", 0.85), ("wechat", 0.95), ("meeting", 1.0))
 NOTES = (
