@@ -577,3 +577,43 @@ def test_a_supervisor_cannot_open_a_reviewer(tree, login_as, department):
     """Reviewer accounts are the admin's: a supervisor gets 403."""
     client = login_as(tree.supervisor_a)
     assert client.get(f"/departments/{department}/reviewers").status_code == 403
+
+
+def test_a_feature_adds_its_part_to_the_department_and_enterprise_pages(
+    db_url, tree, app, login_as, enterprise, department
+):
+    """A part registered in DEPARTMENT_PARTS shows on the reviewer's department page above the
+    enterprises, one in ENTERPRISE_PARTS on the enterprise's page; a part for a capability the
+    user lacks is left out."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from webapp.enterprises.sections import DEPARTMENT_PARTS, ENTERPRISE_PARTS, Part
+    from webapp.permissions import Can
+
+    from .conftest import make_app
+
+    other = make_app(db_url)
+    fragments = {
+        "filings/_waiting.html": "<h2>{{ section.n }} 份报备待审核</h2>",
+        "filings/_of.html": "<h2>{{ section.name }} 的报备</h2>",
+        "filings/_secret.html": "<h2>审核员不该看到</h2>",
+    }
+    other.jinja_env.loader = ChoiceLoader([DictLoader(fragments), other.jinja_env.loader])
+    DEPARTMENT_PARTS.add(other, Part(10, "filings/_waiting.html", lambda d: {"n": 2}))
+    DEPARTMENT_PARTS.add(
+        other, Part(20, "filings/_secret.html", lambda d: {}, Can.MANAGE_ENTERPRISES)
+    )
+    ENTERPRISE_PARTS.add(other, Part(10, "filings/_of.html", lambda e: {"name": e.name}))
+    client = other.test_client()
+    admin = client.post("/login", data={"phone": tree.admin.phone, "password": PASSWORD})
+    assert admin.status_code == 302
+    client.post(
+        f"/departments/{department}/reviewers",
+        data={"name": "周审核", "phone": "13600000002", "password": "enterprise-pass-1"},
+    )
+    sign_in(client, "13600000002")
+    page = client.get(f"/departments/{department}").get_data(as_text=True)
+    assert page.index("2 份报备待审核") < page.index("本部门企业")
+    assert "审核员不该看到" not in page
+    page = client.get(f"/enterprises/{enterprise}").get_data(as_text=True)
+    assert "金华精工机械有限公司 的报备" in page
