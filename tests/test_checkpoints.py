@@ -291,12 +291,15 @@ def test_a_handover_not_received_in_time_is_overdue(tree, login_as, app, at, che
 
 
 def test_the_time_limit_is_a_setting(tree, login_as, app, at, checkpoint):
+    """The limit is read when the handover's clock starts (as a request's is)."""
     at(9)
     staff = login_as(tree.worker_a)
-    staff.post(f"/checkpoints/{checkpoint}/handover", data=arrival(destination="MA"))
-    at(12)
     app.config["HANDOVER_LIMIT_HOURS"] = 2
     try:
-        assert "1 件逾期" in staff.get("/today/").get_data(as_text=True)
+        staff.post(f"/checkpoints/{checkpoint}/handover", data=arrival(destination="MA"))
     finally:
         app.config["HANDOVER_LIMIT_HOURS"] = 24
+    at(10, 59)
+    assert "件逾期" not in staff.get("/today/").get_data(as_text=True)
+    at(11)
+    assert "1 件逾期" in staff.get("/today/").get_data(as_text=True)

@@ -11,6 +11,7 @@ from webapp.models import (
     Errand,
     FollowUp,
     Grid,
+    Handover,
     Household,
     Observation,
     Resident,
@@ -19,6 +20,7 @@ from webapp.models import (
 )
 from webapp.models.grid import segment
 from webapp.observations.rules import fever_reason, supplies_errand, under_observation_reason
+from webapp.residents.rules import returnee_reason
 
 
 def sign_in_rows(output: str) -> list[str]:
@@ -85,6 +87,11 @@ def test_demo_writes_the_texts_of_the_app_rules(app):
         )
         expected = {under_observation_reason(name) for name in db.session.scalars(observed)}
         expected |= {fever_reason(*row) for row in db.session.execute(follow_ups)}
+        # Arrivals received from a checkpoint are registered as returnees by the residents' rule.
+        received = select(Resident.name, Resident.origin).join(
+            Handover, Handover.resident_id == Resident.id
+        )
+        expected |= {returnee_reason(n, o or "") for n, o in db.session.execute(received)}
         assert by_rule and by_rule <= expected
         errands = set(db.session.scalars(select(Errand.description)))
         supplies = db.session.scalars(

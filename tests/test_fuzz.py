@@ -20,12 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
-from wtforms import FileField, SelectMultipleField
+from wtforms import FileField, HiddenField, SelectMultipleField, StringField
 
 from webapp import create_app, jobs
 from webapp.account.forms import PasswordForm
 from webapp.auth.forms import LoginForm
 from webapp.cards.forms import BatchForm, IssueForm, PhotoForm, RevokeForm
+from webapp.cases import forms as case_forms
 from webapp.checkpoints.forms import CheckForm as CheckpointCheckForm
 from webapp.checkpoints.forms import (
     CheckpointForm,
@@ -38,6 +39,8 @@ from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
 from webapp.enterprises import forms as enterprise_forms
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
+from webapp.filings import forms as filing_forms
+from webapp.forms import Form
 from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
 from webapp.households.forms import MoveForm as HouseholdMoveForm
@@ -47,6 +50,7 @@ from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
 from webapp.observations.forms import ExtendForm, FollowUpForm, ObservationForm, ReleaseForm
+from webapp.problems import forms as problem_forms
 from webapp.requests import forms as request_forms
 from webapp.residents.forms import CheckForm, ResidentForm
 from webapp.residents.forms import MoveForm as ResidentMoveForm
@@ -95,6 +99,7 @@ NO_FIELDS = {
     "requests.reveal",
     "requests.raise_colour",
     "requests.phone_consent",
+    "problems.accept",
     "selfreports.issue",
     "selfreports.revoke",
     "enterprises.reveal",
@@ -102,6 +107,9 @@ NO_FIELDS = {
     "enterprises.activate",
     "departments.deactivate",
     "departments.activate",
+    "filings.reveal",
+    "filings.review_reveal",
+    "checkpoints.reveal",
 }
 
 CONTROLS = "\x00\x01\x08\x1b\r\n\t\x0b\x7f\x85\x9b\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
@@ -275,6 +283,46 @@ def _enterprise_values(t: Tree) -> dict:
 _ACCOUNT = {"name": "陈经理", "phone": phones, "password": "enterprise-pass-1"}
 
 
+def _problem(t: Tree) -> int:
+    """An enterprise of micro-grid B and a problem it logged (made once, on the first
+    example); their ids are kept on `t` for the URLs."""
+    from webapp.clock import now
+    from webapp.models import Enterprise, EnterpriseProblem, IndustryDepartment, Worker
+    from webapp.problems.rules import log
+
+    found = db.session.scalar(select(Enterprise.id).where(Enterprise.name == "模糊企业"))
+    if found is None:
+        department = IndustryDepartment(name="模糊主管部门")
+        enterprise = Enterprise(
+            name="模糊企业",
+            uscc="91330702MA2D9XYZ4K",
+            address="江南路 4 号",
+            grid_id=t.micro_b.id,
+            department=department,
+            contact_name="周经理",
+            contact_phone="13811110004",
+            liaison_id=t.worker_b.id,
+        )
+        db.session.add_all([department, enterprise])
+        db.session.flush()
+        log(enterprise, "housing", "宿舍不够", "normal", db.session.get(Worker, t.admin.id), now())
+        db.session.commit()
+        found = enterprise.id
+    object.__setattr__(t, "enterprise_id", found)
+    object.__setattr__(
+        t,
+        "problem_id",
+        db.session.scalar(
+            select(EnterpriseProblem.case_id).where(EnterpriseProblem.enterprise_id == found)
+        ),
+    )
+    return found
+
+
+def _on_problem(path: str = "") -> Callable[[Tree], str]:
+    return lambda t: f"/problems/{t.problem_id}{path}"
+
+
 @dataclass(frozen=True)
 class Write:
     """A write route's form, its URL on an object of the test tree, and values its form
@@ -304,6 +352,141 @@ def _flagged_visit(t: Tree) -> dict:
     db.session.commit()
     t.fuzz_visit_id = visit.id
     return {"outcome": "struck", "reason": "同一次走访点了两次", "back": "/today/"}
+
+
+def _filing(t: Tree) -> int:
+    """An enterprise of micro-grid B with a filing of one employee coming to B (made once, on
+    the first example); the ids are kept on `t` for the URLs."""
+    from webapp.models import Enterprise, FiledEmployee, IndustryDepartment, ReturnFiling
+
+    found = db.session.scalar(select(Enterprise.id).where(Enterprise.name == "模糊企业"))
+    if found is None:
+        enterprise = Enterprise(
+            name="模糊企业",
+            uscc="91330702MA2FFFFFF1",
+            address="江南路1号",
+            grid_id=t.micro_b.id,
+            department=IndustryDepartment(name="模糊部门"),
+            contact_name="联系人",
+            contact_phone="13600000001",
+        )
+        filing = ReturnFiling(enterprise=enterprise, created_by_id=t.admin.id)
+        db.session.add(
+            FiledEmployee(
+                filing=filing,
+                name="孙返岗",
+                id_number="330702199203031236",
+                phone="13800138000",
+                origin="武汉",
+                arrival_date=date.today() + timedelta(days=3),
+                means="car",
+                stay_address="9幢2单元303室",
+                grid_id=t.micro_b.id,
+            )
+        )
+        db.session.add(enterprise)
+        db.session.commit()
+        found = enterprise.id
+    filing_id, employee_id = db.session.execute(
+        select(ReturnFiling.id, FiledEmployee.id)
+        .join(FiledEmployee, FiledEmployee.filing_id == ReturnFiling.id)
+        .where(ReturnFiling.enterprise_id == found)
+        .order_by(ReturnFiling.id)
+        .limit(1)
+    ).one()
+    object.__setattr__(t, "enterprise_id", found)
+    object.__setattr__(t, "filing_id", filing_id)
+    object.__setattr__(t, "employee_id", employee_id)
+    return found
+
+
+# The filing form as it is sent: one row of fields named rows-0-..., and the button pressed.
+ROW = ("name", "id_number", "phone", "origin", "arrival_date", "means", "stay_address")
+FilingFuzzForm = type(
+    "FilingFuzzForm",
+    (Form,),
+    {
+        "key": HiddenField(),
+        "action": HiddenField(),
+        **{f: StringField(name=f"rows-0-{f}") for f in (*ROW, "destination")},
+    },
+)
+
+
+def _xlsx_of_one() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(
+        [
+            "姓名",
+            "身份证号",
+            "手机号",
+            "出发地",
+            "计划到达日期",
+            "交通方式",
+            "在区居住地址",
+            "目的地微网格",
+        ]
+    )
+    workbook.active.append(
+        ["王强", "330702199001011237", "13800138000", "武汉", SOON, "火车", "9幢2单元303室", "MB"]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+_DECISION = {"decision": st.sampled_from(["approve", "refuse"]), "reason": "住址不实"}
+FILING_WRITES = {
+    "filings.new": Write(
+        FilingFuzzForm,
+        lambda t: f"/filings/new/{t.enterprise_id}",
+        lambda t: {
+            "key": keys,
+            "action": st.sampled_from(["file", "add", "remove-0"]),
+            "rows-0-name": "王强",
+            "rows-0-id_number": id_numbers(),
+            "rows-0-phone": phones,
+            "rows-0-origin": "武汉",
+            "rows-0-arrival_date": (date.today() + timedelta(days=3)).isoformat(),
+            "rows-0-means": "train",
+            "rows-0-stay_address": "9幢2单元303室",
+            "rows-0-destination": "MB",
+            "_": _filing(t),
+        },
+    ),
+    "filings.upload": Write(
+        filing_forms.ImportForm,
+        lambda t: f"/filings/new/{t.enterprise_id}/import",
+        lambda t: {"key": keys, "file": _xlsx_of_one(), "_": _filing(t)},
+    ),
+    "filings.revoke": Write(
+        filing_forms.RevokeForm,
+        lambda t: f"/filings/{t.filing_id}/revoke",
+        lambda t: {"reason": "企业停产", "_": _filing(t)},
+    ),
+    "filings.review_revoke": Write(
+        filing_forms.RevokeForm,
+        lambda t: f"/filings/review/{t.filing_id}/revoke",
+        lambda t: {"reason": "企业停产", "_": _filing(t)},
+    ),
+    "filings.decide": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/review/{t.filing_id}/decide",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+    "filings.arrival": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/employees/{t.employee_id}/decide",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+    "filings.arrivals": Write(
+        filing_forms.DecisionForm,
+        lambda t: f"/filings/{t.filing_id}/arrivals",
+        lambda t: {**_DECISION, "_": _filing(t)},
+    ),
+}
 
 
 def _request(path: str = "") -> Callable[[Tree], str]:
@@ -421,9 +604,69 @@ ENTERPRISE_WRITES = {
     ),
 }
 
+PROBLEM_WRITES = {
+    "problems.new": Write(
+        problem_forms.ProblemForm,
+        lambda t: f"/problems/enterprises/{t.enterprise_id}/new",
+        lambda t: (
+            {
+                "key": keys,
+                "category": st.sampled_from(["staffing", "logistics"]),
+                "urgency": st.sampled_from(["normal", "urgent"]),
+                "text": "缺少熟练工",
+            }
+            | {"_": _problem(t)}
+        ),
+    ),
+    "problems.progress": Write(
+        case_forms.NoteForm,
+        _on_problem("/progress"),
+        lambda t: {"text": "已上门"} | {"_": _problem(t)},
+    ),
+    "problems.resolve": Write(
+        case_forms.NoteForm,
+        _on_problem("/resolve"),
+        lambda t: {"text": "已办结"} | {"_": _problem(t)},
+    ),
+    "problems.return_up": Write(
+        case_forms.NoteForm,
+        _on_problem("/return"),
+        lambda t: {"text": "非本级"} | {"_": _problem(t)},
+    ),
+    "problems.urge": Write(
+        case_forms.OptionalNoteForm,
+        _on_problem("/urge"),
+        lambda t: {"text": "尽快"} | {"_": _problem(t)},
+    ),
+    "problems.comment": Write(
+        problem_forms.CommentForm,
+        _on_problem("/comment"),
+        lambda t: {"text": "已协调"} | {"_": _problem(t)},
+    ),
+    "problems.dispatch": Write(
+        case_forms.DispatchForm,
+        _on_problem("/dispatch"),
+        lambda t: {"target": f"g{t.micro_b.id}", "text": "请上门"} | {"_": _problem(t)},
+    ),
+    "problems.merge": Write(
+        problem_forms.MergeForm,
+        _on_problem("/merge"),
+        lambda t: {"into": "ABCDABCDABCD"} | {"_": _problem(t)},
+    ),
+    # Only the enterprise's own account rates: the admin who sends these gets 403 every time,
+    # which must still never be a 500.
+    "problems.rate": Write(
+        case_forms.RateForm,
+        _on_problem("/rate"),
+        lambda t: {"rating": st.sampled_from(["satisfied", "unsatisfied"])} | {"_": _problem(t)},
+    ),
+}
+
 WRITES = {
     **REQUEST_WRITES,
     **ENTERPRISE_WRITES,
+    **FILING_WRITES,
+    **PROBLEM_WRITES,
     "notices.new": Write(
         NoticeForm,
         lambda t: f"/notices/grids/{t.community.id}/new",

@@ -13,8 +13,10 @@ from webapp.demo import DEMO_PHONES
 from webapp.extensions import db
 from webapp.models import (
     Card,
+    Case,
     Enterprise,
     Errand,
+    FiledEmployee,
     Grid,
     Household,
     IdNumberCheck,
@@ -22,6 +24,7 @@ from webapp.models import (
     Job,
     Observation,
     Resident,
+    ReturnFiling,
     Worker,
     in_subtree,
 )
@@ -37,7 +40,14 @@ def demo(app):
     assert result.exit_code == 0, result.output
     with app.app_context():
         stored = set(db.session.scalars(select(Resident.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone, Enterprise.contact_phone):
+        stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
+        for column in (
+            Resident.phone,
+            Household.phone,
+            Worker.phone,
+            FiledEmployee.phone,
+            Enterprise.contact_phone,
+        ):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
@@ -76,11 +86,19 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
         "job_id": _first(select(Job.id)),
         "check_id": _first(select(IdNumberCheck.id)),
         "serial": _first(select(Card.serial)) or "NONEXISTENT0",
+        # An enterprise problem of the subtree (the demo's, when it has enterprises).
+        "problem_id": _first(
+            select(Case.id)
+            .join(Grid, Grid.id == Case.grid_id)
+            .where(inside, Case.kind == "enterprise")
+        ),
         "code": "zh",
         # An enterprise the worker acts for (an enterprise account its own, a reviewer its
         # department's), and the department of a reviewer (or any, for the admin).
         "enterprise_id": _enterprise_of(worker, inside),
         "department_id": worker.department_id or _first(select(IndustryDepartment.id)),
+        # A return filing of the demo (its page masks the employees' numbers).
+        "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),
     }
 
 

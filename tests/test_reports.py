@@ -504,6 +504,10 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         e.opened += start <= errand.created_at < end
         e.done += errand.done_at is not None and start <= errand.done_at < end
         e.open += errand.created_at < end and (errand.done_at is None or errand.done_at >= end)
+    from tests.test_reports_checkpoints import (
+        direct_checkpoint_figures,
+        direct_greenchannel_figures,
+    )
     from tests.test_requests import direct_request_figures
 
     q = direct_request_figures(prefix, start, end, now)
@@ -519,6 +523,8 @@ def direct(prefix: str, day: date, now: datetime = NOW) -> dict:
         "selfreports": SelfReportFigures(
             sum(1 for u in made if u.self_reported),
         ),
+        "checkpoints": direct_checkpoint_figures(prefix, start, end, now),
+        "greenchannel": direct_greenchannel_figures(prefix, start, end, now),
     }
 
 
@@ -729,9 +735,10 @@ def test_report_is_a_fixed_number_of_queries(app, data):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
     # One statement more per part at most (the resident requests' part reads one, the
-    # self-reports' one); the sweeps' part reads which sweeps are open, then a fixed five for
-    # each (the fixture's tree has one open in grid B).
-    assert len(set(used)) == 1 and used[0] <= 18, used
+    # self-reports' one, the checkpoints' one, the green channel's one); the sweeps' part
+    # reads which sweeps are open, then a fixed five for each (the fixture's tree has one open
+    # in grid B).
+    assert len(set(used)) == 1 and used[0] <= 20, used
 
 
 def test_trend_holds_the_14_days_up_to_the_day(app, data):

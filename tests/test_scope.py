@@ -8,18 +8,22 @@ from types import SimpleNamespace
 import pytest
 
 from webapp import create_app
+from webapp.clock import now
 from webapp.extensions import db
 from webapp.models import (
     Checkpoint,
     CheckpointCheck,
     CheckpointPost,
     Enterprise,
+    FiledEmployee,
     Handover,
     IndustryDepartment,
+    ReturnFiling,
     Visit,
     Worker,
 )
 from webapp.permissions import required_capability, role_can
+from webapp.problems.rules import log as log_problem
 
 from .conftest import PASSWORD
 
@@ -60,6 +64,14 @@ ADMIN_ONLY = {
     "departments.reviewer",
     "departments.deactivate",
     "departments.activate",
+    # A department reviewer's desk (Can.REVIEW_FILINGS: reviewers and admins): the filings of
+    # the reviewer's department, its decision, revoking, reveals, its whitelist.
+    "filings.waiting",
+    "filings.review",
+    "filings.decide",
+    "filings.review_revoke",
+    "filings.review_reveal",
+    "filings.review_whitelist",
 }
 # Routes for admins and supervisors; a field worker gets 403.
 MANAGER_ONLY = {
@@ -109,6 +121,10 @@ MANAGER_ONLY = {
     "requests.urge",
     "requests.merge",
     "requests.export",
+    # A supervisor's work on enterprise problems: dispatch (派单), urge (督办), merge.
+    "problems.dispatch",
+    "problems.urge",
+    "problems.merge",
     # The enterprise registry of the subtree, and an enterprise's own account.
     "enterprises.new",
     "enterprises.edit",
@@ -116,6 +132,15 @@ MANAGER_ONLY = {
     "enterprises.deactivate",
     "enterprises.activate",
     "enterprises.account",
+    # Return filings: a supervisor of the enterprise's subtree revokes one; the destination
+    # community (a supervisor whose subtree holds the employee's micro-grid) decides on its
+    # employees, one by one or all of a filing's at once, and lists those waiting.
+    "filings.revoke",
+    "filings.arrival",
+    "filings.arrivals",
+    "filings.incoming",
+    # The handovers of one's subtree, open, late or received (a supervisor's desk).
+    "checkpoints.handovers",
 }
 
 # Routes for everybody signed in, whatever their role (the tree's, an enterprise account, a
@@ -207,6 +232,20 @@ FIELD_WORK = {
     "checkpoints.check",
     "checkpoints.handover",
     "checkpoints.receive",
+    # Enterprise problems of the enterprises one acts for (scope.problems: the subtree's for
+    # the tree, a department's for its reviewer, its own for an enterprise's account): the
+    # list, a problem and a comment on it; logging one (the enterprise's account, its liaison
+    # officer, a supervisor: a 403 for another worker); the work on it (field work); the
+    # rating (the enterprise's own account only: a 403 for the others).
+    "problems.index",
+    "problems.show",
+    "problems.comment",
+    "problems.new",
+    "problems.accept",
+    "problems.progress",
+    "problems.resolve",
+    "problems.return_up",
+    "problems.rate",
     # The enterprises of one's subtree (scope.enterprises: an enterprise account its own, a
     # reviewer its department's), the logged reveal of the contact's phone (the liaison
     # officer and managers: 403 for the others), liaison visits (the liaison officer and
@@ -218,6 +257,23 @@ FIELD_WORK = {
     "enterprises.visit",
     "enterprises.undo_visit",
     "departments.show",
+    # Return filings (Can.ENTERPRISE_WORK, which enterprise accounts have too): the filings of
+    # the enterprises one files for (an enterprise account its own, a liaison officer theirs,
+    # a supervisor the subtree's; 404 for the others), the form, the sheet and its template,
+    # one filing's page and its reveals, the whitelist.
+    "filings.index",
+    "filings.new",
+    "filings.upload",
+    "filings.template",
+    "filings.show",
+    "filings.reveal",
+    "filings.whitelist",
+    # A handover's full ID number and phone, on the audit trail: its micro-grid in one's subtree.
+    "checkpoints.reveal",
+    # A checkpoint's shift summary (page and PDF): its staff, whoever manages checkpoints, and
+    # the supervisors of the node responsible (404 for the others).
+    "checkpoints.summary",
+    "checkpoints.summary_pdf",
 }
 # The roles outside the tree, walked over every route below.
 BOUND_ROLES = ("enterprise", "reviewer")
@@ -261,9 +317,14 @@ def url_for_other_grid(rule, tree) -> str:
         # Made by the fixture below (elsewhere an id of nothing, which answers 404 all the same).
         "checkpoint_id": getattr(tree, "checkpoint_b_id", 2**31 - 1),
         "handover_id": getattr(tree, "handover_b_id", 2**31 - 1),
-        # An enterprise of B's micro-grid, in a department of its own (made by the fixture).
+        # An enterprise of B's micro-grid, in a department of its own, and a problem it has
+        # (made by the fixture).
         "enterprise_id": getattr(tree, "enterprise_b_id", 2**31 - 1),
         "department_id": getattr(tree, "department_b_id", 2**31 - 1),
+        # B's enterprise's filing of one employee coming to B (made by the fixture).
+        "filing_id": getattr(tree, "filing_b_id", 2**31 - 1),
+        "employee_id": getattr(tree, "employee_b_id", 2**31 - 1),
+        "problem_id": getattr(tree, "problem_b_id", 2**31 - 1),
     }
     missing = rule.arguments - objects_in_b.keys()
     assert not missing, f"add an object of grid B for {missing} in tests/test_scope.py"
@@ -341,6 +402,20 @@ def _flagged_visit_of_b(request):
             liaison_id=tree.worker_b.id,
         )
         db.session.add_all([department_a, department_b, enterprise_a, enterprise_b])
+        # B's enterprise files one employee coming to B's micro-grid.
+        filing = ReturnFiling(enterprise=enterprise_b, created_by_id=tree.worker_b.id)
+        employee = FiledEmployee(
+            filing=filing,
+            name="孙返岗",
+            id_number="330702199001011237",
+            phone="13800138000",
+            origin="武汉",
+            arrival_date=tree.sweep_b.starts_on,
+            means="car",
+            stay_address="9幢2单元303室",
+            grid_id=tree.micro_b.id,
+        )
+        db.session.add_all([filing, employee])
         db.session.flush()
         for role, phone, scope_id, bound in (
             ("enterprise", "13900000011", tree.micro_a.id, {"enterprise_id": enterprise_a.id}),
@@ -349,7 +424,17 @@ def _flagged_visit_of_b(request):
             account = Worker(name=role, phone=phone, role=role, scope_id=scope_id, **bound)
             account.set_password(PASSWORD)
             db.session.add(account)
+        # A problem of B's enterprise, logged by its liaison officer.
+        problem = log_problem(
+            enterprise_b,
+            "staffing",
+            "缺工",
+            "normal",
+            db.session.get(Worker, tree.worker_b.id),
+            now(),
+        )
         db.session.commit()
+        tree.problem_b_id = problem.case_id
         tree.visit_b_id = visit.id
         tree.checkpoint_b_id = checkpoint.id
         tree.handover_b_id = handover.id
@@ -357,6 +442,8 @@ def _flagged_visit_of_b(request):
         tree.enterprise_b_id = enterprise_b.id
         tree.department_a_id = department_a.id
         tree.department_b_id = department_b.id
+        tree.filing_b_id = filing.id
+        tree.employee_b_id = employee.id
         tree.accounts = {
             "enterprise": SimpleNamespace(phone="13900000011"),
             "reviewer": SimpleNamespace(phone="13900000012"),

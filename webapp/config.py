@@ -73,6 +73,25 @@ def _request_limits(text: str) -> dict[str, tuple[float, float]]:
     return limits
 
 
+# Enterprise problems: hours to accept / to resolve per urgency; a category may have its own
+# (for its normal problems), and an urgent problem takes the shorter of the two.
+PROBLEM_LIMIT_DEFAULTS = {
+    "normal": (24, 5 * 24),
+    "urgent": (4, 48),
+    "supplies": (12, 72),
+}
+
+
+def _problem_limits(text: str) -> dict[str, tuple[float, float]]:
+    """The defaults, with "urgency-or-category=accept/resolve" pairs (hours) over them."""
+    limits = dict(PROBLEM_LIMIT_DEFAULTS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, hours = part.partition("=")
+        accept, _, resolve = hours.partition("/")
+        limits[name.strip()] = (float(accept), float(resolve))
+    return limits
+
+
 class Config:
     """Settings for one app instance; create_app(config) can override any of them.
 
@@ -214,6 +233,12 @@ class Config:
         self.REQUEST_LIMIT_HOURS = _request_limits(os.environ.get("REQUEST_LIMITS", ""))
         # A resolved request nobody rated closes by itself after this many days.
         self.REQUEST_AUTO_CLOSE_DAYS = _env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+        # Enterprise problems: hours to accept and to resolve per urgency (and per category for
+        # normal ones); past either a problem rises one level like a request.
+        # PROBLEM_LIMITS="urgent=2/24,logistics=8/48" changes some of them.
+        self.PROBLEM_LIMIT_HOURS = _problem_limits(os.environ.get("PROBLEM_LIMITS", ""))
+        # A resolved problem the enterprise did not rate closes by itself after this many days.
+        self.PROBLEM_AUTO_CLOSE_DAYS = _env_int("PROBLEM_AUTO_CLOSE_DAYS", 7)
         # A checkpoint's handover not received by its destination micro-grid within this many
         # hours is late (derived when read: the today list says so, nothing runs).
         self.HANDOVER_LIMIT_HOURS = _env_int("HANDOVER_LIMIT_HOURS", 24)

@@ -82,6 +82,10 @@ class Can(Enum):
     REVIEW_FILINGS = "review_filings"
     # The destination community's approval of filed employees coming to its subtree.
     APPROVE_ARRIVALS = "approve_arrivals"
+    # See the enterprise problems of the enterprises one acts for (webapp/scope.problems: an
+    # enterprise account its own, a reviewer its department's, the tree its subtree's) and
+    # comment on them; taking and resolving them is field work.
+    SEE_PROBLEMS = "see_problems"
 
 
 _SUPERVISOR = frozenset(
@@ -105,6 +109,7 @@ _SUPERVISOR = frozenset(
         Can.MANAGE_ENTERPRISES,
         Can.ENTERPRISE_WORK,
         Can.APPROVE_ARRIVALS,
+        Can.SEE_PROBLEMS,
     }
 )
 
@@ -119,12 +124,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.ADD_HOUSEHOLDS,
             Can.CHECKPOINT_WORK,
             Can.ENTERPRISE_WORK,
+            Can.SEE_PROBLEMS,
         }
     ),
     # No field work: an enterprise account sees its own enterprise and nothing of the tree.
-    "enterprise": frozenset({Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.ENTERPRISE_WORK}),
-    # A reviewer sees its department's enterprises and reviews their filings, nothing else.
-    "reviewer": frozenset({Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.REVIEW_FILINGS}),
+    "enterprise": frozenset(
+        {Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.ENTERPRISE_WORK, Can.SEE_PROBLEMS}
+    ),
+    # A reviewer sees its department's enterprises and reviews their filings (and follows
+    # their problems), nothing else.
+    "reviewer": frozenset(
+        {Can.OWN_ACCOUNT, Can.SEE_ENTERPRISES, Can.REVIEW_FILINGS, Can.SEE_PROBLEMS}
+    ),
 }
 
 

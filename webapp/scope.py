@@ -17,6 +17,7 @@ from .extensions import db
 from .models import (
     Case,
     Enterprise,
+    EnterpriseProblem,
     Errand,
     Grid,
     Household,
@@ -180,6 +181,24 @@ def enterprises() -> Select:
 def get_enterprise_or_404(enterprise_id: int) -> Enterprise:
     enterprise = db.session.scalar(enterprises().where(Enterprise.id == enterprise_id))
     return _found(enterprise, enterprise is not None and enterprise.active)
+
+
+def problems() -> Select:
+    """Enterprise problems the current user may see (joined to their case, and the case's node
+    as Grid): an enterprise account its enterprise's, a reviewer its department's, the tree's
+    roles those whose node lies in their subtree."""
+    query = (
+        select(EnterpriseProblem).join(EnterpriseProblem.case).join(Grid, Grid.id == Case.grid_id)
+    )
+    if current_user.enterprise_id is not None:
+        return query.where(EnterpriseProblem.enterprise_id == current_user.enterprise_id)
+    if current_user.department_id is not None:
+        return query.where(EnterpriseProblem.department_id == current_user.department_id)
+    return query.where(within(Grid.path))
+
+
+def get_problem_or_404(case_id: int) -> EnterpriseProblem:
+    return _found(db.session.scalar(problems().where(EnterpriseProblem.case_id == case_id)))
 
 
 def get_worker_or_404(worker_id: int) -> Worker:

@@ -22,7 +22,7 @@ from .models import (
     MICRO_KINDS,
     POSITIONS,
     RESIDENT_TAGS,
-    ROLES,
+    TREE_ROLES,
     WORKER_TAGS,
 )
 
@@ -133,7 +133,7 @@ WORKERS = Sheet(
             example="M010100105",
             note=_l("The code of the node the worker looks after."),
         ),
-        Column("role", "角色", "Role", True, ROLES, example="网格员"),
+        Column("role", "角色", "Role", True, TREE_ROLES, example="网格员"),
     ),
     key=("phone",),
 )

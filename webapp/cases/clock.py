@@ -20,7 +20,7 @@ from sqlalchemy import and_, literal, or_
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import Case, Grid, in_subtree
-from .kinds import KINDS
+from .kinds import limits_of
 from .states import ACCEPT_STAGE, OPEN
 
 EPOCH = datetime(2000, 1, 1)
@@ -45,7 +45,7 @@ def stop(case_: Case) -> None:
 
 def stage_limit(case_: Case) -> int:
     """The limit of the case's current stage (accepting or resolving) for its category."""
-    limits = KINDS[case_.kind].limits(case_.category)
+    limits = limits_of(case_)
     return limits.accept if case_.state in ACCEPT_STAGE else limits.resolve
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import codes
@@ -14,7 +13,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, Grid, Worker
 from ..rules import RuleError, office_language
 from . import clock
-from .kinds import KINDS
+from .kinds import KINDS, Limits, limits_of, refusal
 from .states import ACCEPT_STAGE, OPEN, RATINGS, SATISFIED
 
 
@@ -46,9 +45,11 @@ def open_case(
     actor_id: int | None = None,
     key: str | None = None,
     fingerprint: str | None = None,
+    limits: Limits | None = None,
 ) -> Case:
     """A new case held by `grid`, its accept clock running; sent by a resident when `actor_id`
-    is None, else entered by that worker."""
+    is None, else entered by that worker. `limits` are the case's own when the kind reads them
+    from a row it adds after this one (an enterprise problem's urgency)."""
     case_ = Case(
         kind=kind,
         category=category,
@@ -63,7 +64,7 @@ def open_case(
         fingerprint=fingerprint,
     )
     _hold(case_, grid)
-    clock.start(case_, at, KINDS[kind].limits(category).accept)
+    clock.start(case_, at, (limits or KINDS[kind].limits(case_)).accept)
     db.session.add(case_)
     db.session.flush()
     event(case_, "submitted", at, actor_id, by_resident=actor_id is None, grid_id=grid.id)
@@ -89,7 +90,7 @@ def settle(case_: Case, at: datetime) -> None:
 
 def _open(case_: Case) -> None:
     if case_.state not in OPEN:
-        raise RuleError(_("This request is no longer open."))
+        raise RuleError(refusal(case_, "not_open"))
 
 
 def effective_state(case_: Case, at: datetime) -> str:
@@ -114,14 +115,14 @@ def accept(case_: Case, worker: Worker, at: datetime) -> None:
     """The worker takes the case: its resolve clock starts."""
     settle(case_, at)
     if case_.state not in ACCEPT_STAGE:
-        raise RuleError(_("This request has already been accepted."))
+        raise RuleError(refusal(case_, "accepted"))
     if case_.accepted_in_time is None:
         case_.accepted_in_time = case_.due_at is None or at < case_.due_at
     case_.state = "accepted"
     case_.accepted_at = case_.accepted_at or at
     case_.assignee_id = worker.id
     _hold(case_, _takes(case_, worker))
-    clock.start(case_, at, KINDS[case_.kind].limits(case_.category).resolve)
+    clock.start(case_, at, limits_of(case_).resolve)
     event(case_, "accepted", at, worker.id, grid_id=case_.holder_id)
 
 
@@ -150,16 +151,20 @@ def resolve(case_: Case, worker: Worker, summary: str, at: datetime) -> None:
     event(case_, "resolved", at, worker.id, text=summary)
 
 
-def rate(case_: Case, rating: str, comment: str | None, at: datetime) -> None:
-    """The requester rates a resolved case: satisfied closes it, unsatisfied reopens it for
-    the level above the one that resolved it."""
+def rate(
+    case_: Case, rating: str, comment: str | None, at: datetime, by: Worker | None = None
+) -> None:
+    """The requester rates a resolved case (a resident, or `by`, the account of an
+    enterprise): satisfied closes it, unsatisfied reopens it for the level above the one that
+    resolved it."""
     if effective_state(case_, at) != "resolved":
-        raise RuleError(_("Only a resolved request that is not closed yet can be rated."))
+        raise RuleError(refusal(case_, "rate"))
     case_.rating = rating
     case_.rated_at = at
     with office_language():
         said = str(RATINGS[rating])
-    event(case_, "rated", at, by_resident=True, text=f"{said}：{comment}" if comment else said)
+    said = f"{said}：{comment}" if comment else said
+    event(case_, "rated", at, by.id if by else None, by_resident=by is None, text=said)
     if rating in SATISFIED:
         case_.state = "closed"
         case_.closed_at = at
@@ -169,7 +174,7 @@ def rate(case_: Case, rating: str, comment: str | None, at: datetime) -> None:
     case_.state = "reopened"
     case_.assignee_id = None
     _hold(case_, parent)
-    clock.start(case_, at, KINDS[case_.kind].limits(case_.category).resolve)
+    clock.start(case_, at, limits_of(case_).resolve)
     event(case_, "reopened", at, grid_id=parent.id)
 
 
@@ -184,6 +189,15 @@ def note(case_: Case, worker: Worker, text: str, at: datetime) -> None:
     event(case_, "note", at, worker.id, text=text)
 
 
+def comment(case_: Case, by: Worker, text: str, at: datetime) -> None:
+    """A word on an open case from someone who follows it without holding it (an industry
+    department's reviewer, the enterprise itself): on the timeline; the case stays where it
+    is and its clock runs on."""
+    settle(case_, at)
+    _open(case_)
+    event(case_, "comment", at, by.id, text=text)
+
+
 def return_up(case_: Case, worker: Worker, reason: str, at: datetime) -> None:
     """Not this level's matter: the case goes up one level, with the reason, to be taken or
     dispatched there."""
@@ -191,11 +205,11 @@ def return_up(case_: Case, worker: Worker, reason: str, at: datetime) -> None:
     _open(case_)
     holder = case_.holder
     if holder.parent is None:
-        raise RuleError(_("The top level cannot return a request."))
+        raise RuleError(refusal(case_, "top"))
     case_.state = "returned"
     case_.assignee_id = None
     _hold(case_, holder.parent)
-    clock.start(case_, at, KINDS[case_.kind].limits(case_.category).accept)
+    clock.start(case_, at, limits_of(case_).accept)
     event(case_, "returned", at, worker.id, grid_id=holder.parent_id, text=reason)
 
 
@@ -242,7 +256,7 @@ def merge(case_: Case, into: Case, by: Worker, at: datetime) -> None:
     settle(case_, at)
     _open(case_)
     if into.id == case_.id or into.kind != case_.kind or into.state == "merged":
-        raise RuleError(_("Choose another open request to merge into."), field="into")
+        raise RuleError(refusal(case_, "merge"), field="into")
     case_.state = "merged"
     case_.merged_into_id = into.id
     clock.stop(case_)

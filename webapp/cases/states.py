@@ -35,8 +35,11 @@ EVENTS = {
     "rated": _l("Rated"),
     "reopened": _l("Reopened"),
     "closed": _l("Closed"),
+    # A checkpoint's handover: the destination received the arrival.
+    "received": _l("Received"),
     "message": _l("Message"),
     "note": _l("Note"),
+    "comment": _l("Comment"),
     "mediation": _l("Mediation recorded"),
     "linked": _l("Linked to a household"),
     "colour": _l("Household raised to light yellow"),
@@ -57,6 +60,7 @@ PUBLIC_EVENTS = frozenset(
         "closed",
         "message",
         "mediation",
+        "comment",
     }
 )
 

@@ -83,7 +83,8 @@ class HandoverForm(_Tap):
     address = text_field(_l("Destination address"), 120, _l("Enter the destination address."))
     destination = text_field(
         _l("Destination micro-grid"),
-        80,
+        # A scanned poster's URL is longer than any name.
+        200,
         _l("Type the community or micro-grid name, or its code."),
         render_kw={"placeholder": "湖海塘社区 1幢1单元", "autocomplete": "off"},
     )

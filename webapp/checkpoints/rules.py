@@ -2,6 +2,11 @@
 handover of an arrival to their destination micro-grid until a worker there receives them.
 
 A fever (≥ FEVER_TEMPERATURE) leaves two outcomes only: turned back or sent to isolation.
+
+Every handover carries a case of kind "handover" (kind.py) held by the destination micro-grid:
+not received in time, the case clock lifts it up the tree like a resident's request; receiving
+closes it. Whatever makes a Handover (this module's hand_over, the green channel's let-through)
+calls open_case() on it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit import trail
+from ..cases import clock as case_clock
+from ..cases import rules as case_rules
 from ..clock import today
 from ..extensions import db
 from ..identity import is_valid_id_number, is_valid_phone
@@ -21,6 +28,7 @@ from ..models import (
     FEVER_OUTCOMES,
     OUTCOMES,
     SHIFTS,
+    Case,
     Checkpoint,
     CheckpointCheck,
     CheckpointPost,
@@ -33,6 +41,7 @@ from ..models import (
 )
 from ..residents.rules import Details, register
 from ..rules import RuleError
+from .kind import CATEGORY, KIND
 
 
 def set_up(node: Grid, name: str, place: str, key: str | None = None) -> Checkpoint:
@@ -154,13 +163,53 @@ def hand_over(
         created_by_id=worker_id,
     )
     db.session.add(handover)
+    open_case(handover)
     return handover
+
+
+def open_case(handover: Handover) -> Case:
+    """Start the time limit of a new handover (already added, not received): a case of kind
+    "handover" held by the destination micro-grid from the handover's created_at, started by
+    whoever made it. Uncommitted."""
+    if handover.case_id is not None or handover.case is not None:
+        raise RuleError(_("This handover's time limit is running already."))
+    grid = handover.grid or db.session.get(Grid, handover.grid_id)
+    where = handover.checkpoint.name if handover.checkpoint else ""
+    made = case_rules.open_case(
+        KIND,
+        CATEGORY,
+        f"{handover.name} · {handover.origin} → {grid.name} {handover.address} · {where}"[:500],
+        grid,
+        handover.created_at,
+        handover.created_by_id,
+    )
+    # Nobody tracks a handover on the public page: no tracking code to print or guess.
+    made.code = None
+    handover.case = made
+    handover.case_id = made.id
+    return made
 
 
 def _close(handover: Handover, resident: Resident, worker_id: int, at: datetime) -> None:
     handover.resident = resident
     handover.received_at = at
     handover.received_by_id = worker_id
+    made = handover.case
+    if made is not None and made.state != "closed":
+        # The rises that fell due before it was received stay on its timeline.
+        case_rules.settle(made, at)
+        made.state = "closed"
+        made.resolved_at = made.closed_at = at
+        made.resolved_by_id = worker_id
+        case_clock.stop(made)
+        case_rules.event(
+            made,
+            "received",
+            at,
+            worker_id,
+            grid_id=handover.grid_id,
+            text=f"{resident.name} · {resident.household.address}",
+        )
     trail.record(
         "handover_received",
         worker_id,

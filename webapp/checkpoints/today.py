@@ -1,6 +1,7 @@
 """Checkpoints' parts of the today list: the handovers to receive in the worker's area (late
-ones marked overdue: derived from the times, for the destination's workers and their
-supervisors alike), and for checkpoint staff the checkpoints they are put on."""
+ones marked overdue by their case's clock, for the destination's workers and their supervisors
+alike; a supervisor also sees how many rose to their own level), and for checkpoint staff
+the checkpoints they are put on."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def handovers(moment: Moment) -> dict | None:
         "total": total,
         "rows": [(h, queries.is_late(h, moment.at)) for h in rows],
         "late": queries.late_count(moment.node, moment.at),
+        "held": queries.held_count(moment.node, moment.at),
     }
 
 
@@ -47,7 +49,7 @@ def register(app: Flask) -> None:
                 m.node,
                 Handover,
                 Handover.received_at.is_(None),
-                Handover.created_at <= m.at - queries.time_limit(),
+                queries.late(m.at),
             ),
             warn=True,
         ),

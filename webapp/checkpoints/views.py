@@ -4,30 +4,41 @@ receive them."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, url_for
+from io import BytesIO
+
+from flask import abort, current_app, flash, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from .. import idempotency, scope
+from .. import idempotency, reveals, scope
+from ..cases import clock as case_clock
+from ..cases.states import EVENTS
+from ..cases.timeline import steps
 from ..clock import now
+from ..converters import query_int
 from ..extensions import db
+from ..forms import parse_day
 from ..htmx import is_partial, redirect_after_write, render
 from ..identity import mask_id_number, mask_phone
 from ..models import (
+    OUTCOMES,
     SHIFTS,
     Checkpoint,
     CheckpointCheck,
     CheckpointPost,
+    Grid,
     Handover,
     Household,
     Resident,
     Worker,
     shift_at,
 )
+from ..pdf import page_counter, render_pdf
 from ..permissions import Can, requires
 from ..rules import RuleError
 from ..writes import REFUSED, done, form_error, save
@@ -253,12 +264,100 @@ def _handover_in_scope(handover_id: int) -> Handover:
     return handover
 
 
-@bp.route("/handovers/<int:handover_id>", methods=["GET", "POST"])
-@requires(Can.FIELD_WORK)
-def receive(handover_id: int):
-    """Receive an arrival: link the resident already registered, or register them (a returnee,
-    light yellow) in a household of the micro-grid. Either closes the handover."""
-    handover = _handover_in_scope(handover_id)
+def _list_filters() -> tuple[queries.Filters, list[str]]:
+    """The list's filters from the query string, and what is wrong with them."""
+    args = request.args
+    errors = []
+    state = args.get("state") or "open"
+    if state not in queries.STATES:
+        state = "open"
+    day = None
+    if args.get("date"):
+        day = parse_day(args["date"])
+        if day is None:
+            errors.append(_("Enter the date as 2020-02-15."))
+    checkpoint_id = args.get("checkpoint", 0, type=query_int) or None
+    return (
+        queries.Filters(state, checkpoint_id, day, args.get("held") == "1"),
+        errors,
+    )
+
+
+@bp.get("/handovers/")
+@requires(Can.SUPERVISE)
+def handovers():
+    """Handovers to micro-grids of the supervisor's subtree: open, late (their case past its
+    time limit) or received, by checkpoint and day; "escalated to me" keeps those the clock
+    has lifted to the supervisor's own level."""
+    at = now()
+    filters, errors = _list_filters()
+    total, rows = (
+        (0, [])
+        if errors
+        else queries.handover_list(scope.scope_path(), current_user.scope, filters, at)
+    )
+    rows = [(h, _position(h, at)) for h in rows]
+    checkpoints = queries.checkpoints()
+    risen = {p.holder_id for _h, p in rows if p is not None and p.rises}
+    return render(
+        "checkpoints/handovers.html",
+        "checkpoints/_handovers.html",
+        status=422 if errors else 200,
+        filters=filters,
+        errors=errors,
+        total=total,
+        rows=rows,
+        holder_names=dict(
+            db.session.execute(select(Grid.id, Grid.name).where(Grid.id.in_(risen))).all()
+        )
+        if risen
+        else {},
+        checkpoints=checkpoints,
+        summarisable=[c for c in checkpoints if c.grid.path.startswith(scope.scope_path())],
+        states=LIST_STATES,
+        held_here=queries.held_count(current_user.scope, at),
+    )
+
+
+LIST_STATES = {
+    "open": _l("Not received"),
+    "late": _l("Late"),
+    "received": _l("Received"),
+    "all": _l("All"),
+}
+
+
+def _position(handover: Handover, at):
+    return case_clock.position(handover.case, at) if handover.case is not None else None
+
+
+def _handover_page(
+    handover: Handover, form: ReceiveForm, status: int = 200, revealed: bool = False
+) -> Response:
+    at = now()
+    position = _position(handover, at)
+    response = render(
+        "checkpoints/receive.html",
+        handover=handover,
+        form=form,
+        late=queries.is_late(handover, at),
+        position=position,
+        holder=db.session.get(Grid, position.holder_id) if position else None,
+        timeline=steps(handover.case, at) if handover.case is not None else [],
+        events=EVENTS,
+        revealed=revealed,
+        may_reveal=current_user.can(Can.FIELD_WORK),
+        masked_id=mask_id_number(handover.id_number),
+        masked_phone=mask_phone(handover.phone),
+        status=status,
+    )
+    if revealed:
+        # The full numbers must not stay in any cache, the browser's included.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _receive_form(handover: Handover) -> ReceiveForm:
     households = list(
         db.session.scalars(
             select(Household)
@@ -273,6 +372,17 @@ def receive(handover_id: int):
         SelectChoice(r.id, f"{r.name} · {r.household.address}") for r in residents
     ]
     form.household.choices = [none] + [SelectChoice(h.id, h.address) for h in households]
+    return form
+
+
+@bp.route("/handovers/<int:handover_id>", methods=["GET", "POST"])
+@requires(Can.FIELD_WORK)
+def receive(handover_id: int):
+    """Receive an arrival: link the resident already registered, or register them (a returnee,
+    light yellow) in a household of the micro-grid. Either closes the handover and its case;
+    the page shows the case's timeline (the rises of a late one included)."""
+    handover = _handover_in_scope(handover_id)
+    form = _receive_form(handover)
     if handover.received_at is None and form.validate_on_submit():
         try:
             if form.resident.data:
@@ -299,12 +409,103 @@ def receive(handover_id: int):
                 url_for("today.index"),
             )
     status = 422 if form.errors or form.form_errors else 200
-    return render(
-        "checkpoints/receive.html",
-        handover=handover,
-        form=form,
-        late=queries.is_late(handover, now()),
-        masked_id=mask_id_number(handover.id_number),
-        masked_phone=mask_phone(handover.phone),
-        status=status,
+    return _handover_page(handover, form, status)
+
+
+@bp.post("/handovers/<int:handover_id>/reveal")
+@requires(Can.FIELD_WORK)
+def reveal(handover_id: int):
+    """The arrival's full ID number and phone, for the destination's workers and their
+    supervisors (the handover lies in their subtree), on the audit trail."""
+    handover = _handover_in_scope(handover_id)
+    reveals.ask(current_user.id, ("handover", handover.id), handover.grid_id)
+    db.session.commit()
+    return _handover_page(handover, _receive_form(handover), revealed=True)
+
+
+def _summarised(checkpoint_id: int) -> Checkpoint:
+    """A checkpoint whose shift summary the current worker may print: its staff, whoever
+    manages checkpoints, and the supervisors of the node responsible for it; 404 for others."""
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None or not (
+        current_user.can(Can.MANAGE_CHECKPOINTS)
+        or queries.is_staff(checkpoint, current_user.id)
+        or (current_user.can(Can.SUPERVISE) and checkpoint.grid.path.startswith(scope.scope_path()))
+    ):
+        abort(404)
+    return checkpoint
+
+
+def _summary_context(checkpoint: Checkpoint) -> dict:
+    """The shift asked for (?date=&shift=, the current one by default) and its figures, or
+    what is wrong with the question."""
+    at = now()
+    errors = []
+    day = at.date()
+    if request.args.get("date"):
+        day = parse_day(request.args["date"])
+        if day is None:
+            errors.append(_("Enter the date as 2020-02-15."))
+    shift = request.args.get("shift") or shift_at(at)
+    if shift not in SHIFTS:
+        errors.append(_("Choose a shift."))
+        shift = shift_at(at)
+    context = {
+        "checkpoint": checkpoint,
+        "day": day or at.date(),
+        "shift": shift,
+        "shift_label": SHIFTS[shift][0],
+        "shifts": {k: label for k, (label, _f, _a) in SHIFTS.items()},
+        "errors": errors,
+        "printed_at": at,
+        "outcomes": OUTCOMES,
+    }
+    if errors:
+        return context
+    summary = queries.shift_summary(checkpoint, shift, day)
+    posted = {p.worker_id for p in checkpoint.posts if p.shift == shift}
+    ids = posted | summary.by_worker.keys()
+    names = (
+        dict(db.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(ids))).all())
+        if ids
+        else {}
     )
+    context["summary"] = summary
+    context["staff"] = sorted(
+        ((names.get(i, "?"), i in posted, summary.by_worker.get(i, 0)) for i in ids),
+        key=lambda row: (not row[1], row[0]),
+    )
+    return context
+
+
+@bp.get("/<int:checkpoint_id>/summary")
+@requires(Can.CHECKPOINT_WORK)
+def summary(checkpoint_id: int):
+    """The shift summary to print at the end of a shift: people and vehicles, each diversion
+    outcome, green-channel passages, fevers, handovers, hour by hour, and who was on it."""
+    context = _summary_context(_summarised(checkpoint_id))
+    return render(
+        "checkpoints/summary.html",
+        "checkpoints/_summary.html",
+        status=422 if context["errors"] else 200,
+        **context,
+    )
+
+
+@bp.get("/<int:checkpoint_id>/summary/pdf")
+@requires(Can.CHECKPOINT_WORK)
+def summary_pdf(checkpoint_id: int):
+    """The same shift summary as an A4 PDF (the page with the message when asked wrong)."""
+    checkpoint = _summarised(checkpoint_id)
+    context = _summary_context(checkpoint)
+    if context["errors"]:
+        return render("checkpoints/summary.html", status=422, **context)
+    data = render_pdf("shift_summary.html", page_counter=page_counter(), **context)
+    response = send_file(
+        BytesIO(data or b""),
+        mimetype="application/pdf",
+        download_name=f"shift-{checkpoint.id}-{context['day'].isoformat()}-{context['shift']}.pdf",
+    )
+    # Figures change with every check: never serve an earlier copy from a cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

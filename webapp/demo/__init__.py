@@ -19,10 +19,13 @@ from .. import clock
 from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
+from .checkpoints import load_checkpoints
 from .enterprises import load_enterprises
+from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
 from .people import DEMO_PHONES, PASSWORD, People
+from .problems import load_problems
 from .requests import load_requests
 from .scales import SCALES
 from .sweeps import load_sweeps
@@ -56,9 +59,13 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_sweeps(now, random.Random(SEED + 1), echo)
     load_requests(now, random.Random(SEED + 12), echo)
     load_notices(now, random.Random(SEED + 13), echo)
+    load_checkpoints(now, random.Random(SEED + 14), echo)
     bulk.reset_sequences()
-    # After the sequences: written through the rules (the ORM), with ids PostgreSQL hands out.
-    load_enterprises(now, random.Random(SEED + 14), echo)
+    # The green channel, through the features' rules: ORM inserts, once the sequences are
+    # past the bulk-written ids. The enterprises first: the filings and problems are theirs.
+    load_enterprises(now, random.Random(SEED + 17), echo)
+    load_filings(now, random.Random(SEED + 15), echo)
+    load_problems(now, random.Random(SEED + 16), echo)
     return sign_ins()
 
 

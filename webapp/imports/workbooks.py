@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ..models import Import
 from ..rules import office_language
-from ..sheets import SHEETS
+from ..sheets import SHEETS, Sheet
 
 # Codes, phones and ID numbers are text: typed as numbers, Excel drops the leading zeros and
 # rounds an ID number's last three digits away.
@@ -24,10 +24,11 @@ TEXT_FORMAT = "@"
 BOLD = Font(bold=True)
 
 
-def template(kind: str) -> BytesIO:
-    """The blank sheet of `kind`: Chinese headers and one example row, and a second sheet
-    explaining each column (required or not, its choices, its note)."""
-    sheet = SHEETS[kind]
+def template(kind: str | Sheet) -> BytesIO:
+    """The blank sheet of `kind` (or a sheet of another feature's, such as a filing's list of
+    employees): Chinese headers and one example row, and a second sheet explaining each
+    column (required or not, its choices, its note)."""
+    sheet = SHEETS[kind] if isinstance(kind, str) else kind
     with office_language():
         workbook = Workbook()
         data = workbook.active
@@ -57,9 +58,10 @@ def template(kind: str) -> BytesIO:
     return out
 
 
-def template_name(kind: str) -> str:
+def template_name(kind: str | Sheet) -> str:
+    sheet = SHEETS[kind] if isinstance(kind, str) else kind
     with office_language():
-        return f"{_('Import template')}-{SHEETS[kind].title}.xlsx"
+        return f"{_('Import template')}-{sheet.title}.xlsx"
 
 
 def error_workbook(rows: Path, errors: Path, target: Path) -> None:

@@ -54,7 +54,7 @@ from .jobs import Job
 from .merges import MERGE_KINDS, VISIT_OUTCOMES, Merge, NotDuplicate, VisitResolution
 from .moves import HouseholdMove, ResidentMove
 from .notices import Notice
-from .people import EMPLOYMENT, POSITIONS, ROLES, WORKER_TAGS, Worker
+from .people import EMPLOYMENT, POSITIONS, ROLES, TREE_ROLES, WORKER_TAGS, Worker
 from .ratelimits import RateLimitCounter
 from .requests import Mediation, ServiceRequest
 from .sweeps import SWEEP_CHECKS, Screening, SelfReportLink, Sweep
@@ -83,6 +83,7 @@ __all__ = [
     "SWEEP_CHECKS",
     "SYMPTOMS",
     "TRAVEL_MEANS",
+    "TREE_ROLES",
     "URGENCY",
     "VISIT_METHODS",
     "VISIT_OUTCOMES",

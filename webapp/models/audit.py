@@ -52,6 +52,12 @@ ACTIONS = {
     "notice_posted": _l("Notice posted"),
     "notice_withdrawn": _l("Notice withdrawn"),
     "handover_received": _l("Checkpoint handover received"),
+    "filing_submitted": _l("Return filing submitted"),
+    "filing_approved": _l("Return filing approved by the department"),
+    "filing_refused": _l("Return filing refused by the department"),
+    "filing_revoked": _l("Return filing revoked"),
+    "arrival_approved": _l("Filed employee approved by the community"),
+    "arrival_refused": _l("Filed employee refused by the community"),
     "department_added": _l("Industry department added"),
     "department_renamed": _l("Industry department renamed"),
     "department_deactivated": _l("Industry department deactivated"),
@@ -76,8 +82,11 @@ OBJECT_TYPES = {
     "errand": _l("Errand"),
     "notice": _l("Notice"),
     "request": _l("Resident request"),
+    "filing": _l("Return filing"),
+    "filed_employee": _l("Filed employee"),
     "enterprise": _l("Enterprise"),
     "department": _l("Industry department"),
+    "handover": _l("Checkpoint handover"),
 }
 
 

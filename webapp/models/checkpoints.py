@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
+from .cases import Case
 from .fieldwork import KEY
 from .grid import Grid
 from .households import Resident
@@ -138,5 +139,7 @@ class Handover(db.Model):
     grid: Mapped[Grid] = relationship()
     resident: Mapped[Resident | None] = relationship()
     created_by: Mapped[Worker] = relationship(foreign_keys=[created_by_id])
+    received_by: Mapped[Worker | None] = relationship(foreign_keys=[received_by_id])
+    case: Mapped[Case | None] = relationship()
 
     __table_args__ = (Index("ix_handover_open", "grid_id", "received_at"),)

@@ -24,6 +24,9 @@ ROLES = {
     # An industry department's reviewer: approves the return filings of that department.
     "reviewer": _l("Department reviewer"),
 }
+# The roles of the grid tree itself: what a worker row of an imported roster may be given (an
+# enterprise account or a reviewer is bound to its enterprise or department, made on its page).
+TREE_ROLES = {name: ROLES[name] for name in ("admin", "supervisor", "worker")}
 EMPLOYMENT = {"full_time": _l("Full-time"), "part_time": _l("Part-time")}
 WORKER_TAGS = {
     "party_member": _l("Party member"),

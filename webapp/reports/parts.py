@@ -1,7 +1,7 @@
 """The parts of the daily report and of the period summary, contributed by the features.
 
 A feature adds a `DailyPart` from its init_app (visits, colours, home observation, errands
-today; resident requests and checkpoint checks next). A part brings:
+today, resident requests, checkpoints, the green channel). A part brings:
 
 - its figures: a dataclass of counts (`Figures`) for one node or one child node;
 - `read(node, key, day, at)`: those figures for every child of `node` at once, keyed by the
@@ -22,7 +22,8 @@ today; resident requests and checkpoint checks next). A part brings:
 A `PeriodPart` does the same for the period summary (from one day to another), with
 `read(node, key, first, last)` and the macros `period_colgroup()`, `period_group_head()`,
 `period_heads()`, `period_cells(figures)` and `period_notes()` (in the same template as its
-daily part).
+daily part), and optionally `period_below(report, pdf)`: tables of its own under the period
+table (the checkpoints' ten columns would not fit in it).
 
 Counting rules shared by every part: day D is a China local calendar day, [00:00 of D, 00:00
 of D+1) (every datetime in the database is naive China time); a node's data are the rows whose

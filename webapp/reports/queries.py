@@ -108,8 +108,10 @@ def period_report(node: Grid, first: date, last: date) -> PeriodReport:
     """The period summary of `node` for the days first..last, per child node and in total."""
     parts = PERIOD_PARTS()
     children = _children(node)
-    # The first pass (the whole subtree) gives the total, distinct counts included.
-    keys = [_whole(node), child_key(node)] if children else [_whole(node)]
+    # The last pass (the whole subtree) gives the total, distinct counts included. It comes
+    # last because the children's pass keys what lies at the node itself (a checkpoint of a
+    # township) by the node's own path too, which would otherwise replace the total.
+    keys = [child_key(node), _whole(node)] if children else [_whole(node)]
     found: dict[str, Row] = {}
     for key in keys:
         for part in parts:

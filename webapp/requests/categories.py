@@ -34,4 +34,10 @@ def limits(category: str) -> Limits:
 
 
 def register() -> None:
-    register_kind(CaseKind(KIND, limits, lambda: current_app.config["REQUEST_AUTO_CLOSE_DAYS"]))
+    register_kind(
+        CaseKind(
+            KIND,
+            lambda case_: limits(case_.category),
+            lambda: current_app.config["REQUEST_AUTO_CLOSE_DAYS"],
+        )
+    )

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..audit import trail
 from ..cases import clock
 from ..cases.states import STATES
+from ..cases.work import filters_from_query as _filters
 from ..clock import now
 from ..converters import file_name
 from ..exports.files import write_sheet
@@ -21,7 +22,6 @@ from ..sheets import Column
 from . import bp
 from .categories import CATEGORIES
 from .queries import grids_by_id, listing
-from .views import _filters
 
 MOST_ROWS = 20_000
 WORD = "居民诉求"

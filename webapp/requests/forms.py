@@ -2,26 +2,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
+from wtforms.validators import InputRequired
 
-from ..cases.states import RATINGS
-from ..converters import plain_text
-from ..forms import AT_MOST, Form, choices, phone_field, strip, text_field
+# The work's forms are the case machinery's, shared with every kind of case.
+from ..cases.forms import (  # noqa: F401
+    TEXT_MAX,
+    DispatchForm,
+    NoteForm,
+    OptionalNoteForm,
+    RateForm,
+    long_text,
+)
+from ..forms import Form, choices, phone_field, text_field
 from ..idempotency import key_field
 from .categories import CATEGORIES, OUTCOMES
-
-TEXT_MAX = 500
-
-
-def long_text(label, max_length: int, required=None, **kw) -> TextAreaField:
-    first = DataRequired(required) if required else Optional()
-    return TextAreaField(
-        label,
-        filters=[plain_text, strip],
-        validators=[first, Length(max=max_length, message=AT_MOST)],
-        **kw,
-    )
 
 
 class RequestForm(Form):
@@ -49,30 +44,6 @@ class PublicRequestForm(RequestForm):
 
 class MessageForm(Form):
     text = long_text(_l("Add a message"), TEXT_MAX, _l("Write your message."))
-
-
-class RateForm(Form):
-    rating = RadioField(
-        _l("How was it handled?"),
-        choices=choices(RATINGS),
-        validators=[InputRequired(_l("Choose a rating."))],
-    )
-    comment = text_field(_l("Comment"), 200)
-
-
-class NoteForm(Form):
-    text = long_text(_l("Note"), TEXT_MAX, _l("Write a note."))
-
-
-class OptionalNoteForm(Form):
-    text = long_text(_l("Note"), TEXT_MAX)
-
-
-class DispatchForm(Form):
-    target = SelectField(
-        _l("Dispatch to"), validators=[InputRequired(_l("Choose where to send it."))]
-    )
-    text = long_text(_l("Note"), TEXT_MAX)
 
 
 class MergeForm(Form):

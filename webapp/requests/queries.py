@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from .. import scope
-from ..cases import clock
-from ..cases.kinds import KINDS
-from ..cases.states import OPEN, STATES
-from ..clock import day_start
+from ..cases import queries as cases
+from ..cases.queries import Filters
 from ..extensions import db
-from ..models import Case, Grid, ServiceRequest, Worker, in_subtree
+from ..models import Case, Grid, ServiceRequest, Worker
 from .categories import CATEGORIES, KIND
 
 LEADER_POSITIONS = ("micro_leader", "grid_leader")
@@ -64,47 +61,18 @@ def get_request_or_404(case_id: int) -> ServiceRequest:
     return db.session.get(ServiceRequest, case.id)
 
 
-def _with_holder(stmt: Select, holder) -> Select:
-    return stmt.options(
-        contains_eager(ServiceRequest.case).contains_eager(Case.holder.of_type(holder))
-    )
-
-
 def held_here(node: Grid, at: datetime, limit: int = 30) -> list[ServiceRequest]:
     """Open requests that `node` holds at `at`: overdue first, then by due time."""
-    stmt = (
-        select(ServiceRequest)
-        .join(ServiceRequest.case)
-        .join(Grid, Grid.id == Case.holder_id)
-        .where(Case.kind == KIND, clock.held_at(node, at))
-        .order_by(Case.due_at, Case.id)
-        .limit(limit)
-    )
-    return list(db.session.scalars(_with_holder(stmt, Grid)).unique())
+    return cases.held_here(ServiceRequest, KIND, node, at, limit)
 
 
 def count_held(node: Grid, at: datetime) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Case)
-        .join(Grid, Grid.id == Case.holder_id)
-        .where(Case.kind == KIND, clock.held_at(node, at))
-    )
-
-
-@dataclass
-class Filters:
-    state: str = ""
-    category: str = ""
-    overdue: bool = False
-    node: Grid | None = None
-    first: date | None = None
-    last: date | None = None
+    return cases.count_held(KIND, node, at)
 
 
 def listing(filters: Filters, at: datetime) -> Select:
     """The supervisor's list: requests of the scope (of `filters.node`'s subtree), newest
-    first. The state "closed" includes resolved requests that closed by themselves."""
+    first (the filters are every kind's: webapp/cases/queries.py)."""
     holder = aliased(Grid)
     stmt = (
         scope.cases(KIND)
@@ -113,31 +81,7 @@ def listing(filters: Filters, at: datetime) -> Select:
         .add_columns(ServiceRequest)
         .options(contains_eager(Case.holder.of_type(holder)))
     )
-    auto_close = at - timedelta(days=KINDS[KIND].auto_close_days())
-    if filters.state == "closed":
-        stmt = stmt.where(
-            or_(
-                Case.state == "closed",
-                (Case.state == "resolved") & (Case.resolved_at <= auto_close),
-            )
-        )
-    elif filters.state == "resolved":
-        stmt = stmt.where(Case.state == "resolved", Case.resolved_at > auto_close)
-    elif filters.state == "open":
-        stmt = stmt.where(Case.state.in_(OPEN))
-    elif filters.state in STATES:
-        stmt = stmt.where(Case.state == filters.state)
-    if filters.category in CATEGORIES:
-        stmt = stmt.where(Case.category == filters.category)
-    if filters.overdue:
-        stmt = stmt.where(clock.overdue(at))
-    if filters.node is not None:
-        stmt = stmt.where(in_subtree(Grid.path, filters.node.path))
-    if filters.first:
-        stmt = stmt.where(Case.created_at >= day_start(filters.first))
-    if filters.last:
-        stmt = stmt.where(Case.created_at < day_start(filters.last + timedelta(days=1)))
-    return stmt.order_by(Case.created_at.desc(), Case.id.desc())
+    return cases.filtered(stmt, KIND, filters, CATEGORIES, at)
 
 
 def grids_by_id(ids) -> dict[int, Grid]:

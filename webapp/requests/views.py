@@ -3,31 +3,27 @@ with it, requests entered for a resident, and a worker's consent to show their p
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import codes, reveals, scope
-from ..cases import clock
+from ..cases import clock, work
 from ..cases import rules as cases
-from ..cases.states import EVENTS, OPEN, RATINGS, STATES
-from ..cases.timeline import steps
+from ..cases.states import STATES
 from ..clock import now
-from ..converters import query_int
 from ..extensions import db
-from ..forms import parse_day
 from ..htmx import render
 from ..idempotency import form_key
 from ..models import Case, Grid, Household, Worker
 from ..permissions import Can, requires
 from ..photos import PhotoError, read_limited
 from ..rules import RuleError
-from ..writes import REFUSED, done, form_error, save
+from ..writes import REFUSED, done, save
 from . import bp, rules
 from .categories import CATEGORIES, OUTCOMES
 from .forms import (
-    DispatchForm,
     LinkForm,
     MediationForm,
     MergeForm,
@@ -35,7 +31,7 @@ from .forms import (
     OptionalNoteForm,
     RequestForm,
 )
-from .queries import Filters, get_request_or_404, grids_by_id, listing
+from .queries import get_request_or_404, grids_by_id, listing
 
 PAGE = 50
 
@@ -53,28 +49,13 @@ def may_reveal(case: Case, at) -> bool:
     )
 
 
-def _filters() -> Filters:
-    args = request.args
-    node = None
-    if args.get("node"):
-        node = scope.grid_by_code(args["node"])
-    return Filters(
-        state=args.get("state", ""),
-        category=args.get("category", ""),
-        overdue=args.get("overdue") == "1",
-        node=node,
-        first=parse_day(args.get("first", "")) if args.get("first") else None,
-        last=parse_day(args.get("last", "")) if args.get("last") else None,
-    )
-
-
 @bp.get("/requests/")
 @requires(Can.FIELD_WORK)
 def index():
     """The requests of one's subtree, with filters (state, category, overdue, node, dates)."""
     at = now()
-    filters = _filters()
-    page = max(1, min(request.args.get("page", 1, type=query_int), 10_000))
+    filters = work.filters_from_query()
+    page = work.page_number()
     rows = db.session.execute(listing(filters, at).limit(PAGE + 1).offset((page - 1) * PAGE)).all()
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -98,23 +79,12 @@ def index():
 def _page(sent, status: int = 200, revealed: bool = False, **forms):
     case = sent.case
     at = now()
-    position = clock.position(case, at)
     worker = _worker()
     context = dict(
+        work.context(case, at),
         sent=sent,
-        case=case,
-        at=at,
-        state=cases.effective_state(case, at),
-        position=position,
-        holder=db.session.get(Grid, position.holder_id),
-        timeline=steps(case, at),
-        states=STATES,
-        events=EVENTS,
         categories=CATEGORIES,
-        ratings=RATINGS,
         outcomes=OUTCOMES,
-        shown=codes.display(case.code),
-        open=case.state in OPEN,
         may_reveal=may_reveal(case, at),
         revealed=revealed,
         note_form=forms.get("note_form") or NoteForm(formdata=None),
@@ -122,7 +92,7 @@ def _page(sent, status: int = 200, revealed: bool = False, **forms):
         return_form=forms.get("return_form") or NoteForm(formdata=None),
         urge_form=forms.get("urge_form") or OptionalNoteForm(formdata=None),
         merge_form=forms.get("merge_form") or MergeForm(formdata=None),
-        dispatch_form=forms.get("dispatch_form") or _dispatch_form(case),
+        dispatch_form=forms.get("dispatch_form") or work.dispatch_form(case),
         mediation_form=forms.get("mediation_form") or MediationForm(formdata=None),
         link_form=forms.get("link_form") or _link_form(sent),
         mediators=_mediator_choices(case),
@@ -157,30 +127,6 @@ def _mediator_choices(case: Case) -> list[Worker]:
             .limit(30)
         )
     )
-
-
-def _dispatch_targets(case: Case) -> list[tuple[str, str]]:
-    """Nodes on the way from the supervisor's node down to the request's micro-grid, and the
-    workers of those nodes."""
-    ids = case.grid.ancestor_ids
-    nodes = db.session.scalars(
-        select(Grid).where(Grid.id.in_(ids), scope.within(Grid.path)).order_by(Grid.level)
-    ).all()
-    workers = db.session.scalars(
-        select(Worker)
-        .where(Worker.scope_id.in_([n.id for n in nodes]), Worker.active)
-        .order_by(Worker.name)
-        .limit(50)
-    ).all()
-    return [(f"g{n.id}", f"{n.level_label} {n.name}") for n in nodes] + [
-        (f"w{w.id}", f"{_('Grid worker')} {w.name} · {w.scope.name}") for w in workers
-    ]
-
-
-def _dispatch_form(case: Case, posted: bool = False) -> DispatchForm:
-    form = DispatchForm() if posted else DispatchForm(formdata=None)
-    form.target.choices = _dispatch_targets(case)
-    return form
 
 
 def _link_form(sent, posted: bool = False) -> LinkForm:
@@ -228,20 +174,16 @@ def reveal(case_id: int):
 
 def _act(case_id: int, change, message: str, form=None, form_name: str | None = None):
     """Load in scope, validate `form` if any, run one rule, commit once, answer."""
-    sent = get_request_or_404(case_id)
-    if form is not None and not form.validate_on_submit():
-        return _page(sent, status=422, **{form_name: form})
-    try:
-        change(sent, form)
-    except RuleError as error:
-        db.session.rollback()
-        if form is None:
-            flash(str(error), "error")
-            return redirect(url_for("requests.show", case_id=case_id), code=303)
-        form_error(form, error)
-        return _page(sent, status=422, **{form_name: form})
-    db.session.commit()
-    return done(message, url_for("requests.show", case_id=case_id))
+    return work.act(
+        lambda: get_request_or_404(case_id),
+        lambda sent: sent.case,
+        _page,
+        change,
+        message,
+        url_for("requests.show", case_id=case_id),
+        form,
+        form_name,
+    )
 
 
 @bp.post("/requests/<int:case_id>/accept")
@@ -294,22 +236,14 @@ def return_up(case_id: int):
 @requires(Can.SUPERVISE)
 def dispatch(case_id: int):
     """派单: down to a node of the way to the micro-grid, or to a named worker."""
-    sent = get_request_or_404(case_id)
-    form = _dispatch_form(sent.case, posted=True)
-
-    def change(s, f):
-        target = f.target.data or ""
-        node = assignee = None
-        if target.startswith("g") and target[1:].isdigit():
-            node = scope.get_grid_or_404(int(target[1:]))
-        elif target.startswith("w") and target[1:].isdigit():
-            assignee = db.session.get(Worker, int(target[1:]))
-        allowed = {value for value, _label in f.target.choices}
-        if target not in allowed or (node is None and assignee is None):
-            raise RuleError(_("Choose where to send it."), field="target")
-        cases.dispatch(s.case, _worker(), node, assignee, f.text.data, now())
-
-    return _act(case_id, change, _("Dispatched."), form, "dispatch_form")
+    form = work.dispatch_form(get_request_or_404(case_id).case, posted=True)
+    return _act(
+        case_id,
+        lambda s, f: work.dispatch(s.case, f, now()),
+        _("Dispatched."),
+        form,
+        "dispatch_form",
+    )
 
 
 @bp.post("/requests/<int:case_id>/urge")
@@ -329,15 +263,10 @@ def urge(case_id: int):
 @requires(Can.SUPERVISE)
 def merge(case_id: int):
     """A duplicate of another request of the subtree: merged into it."""
+    unknown = _("No request of your area has this tracking code.")
 
     def change(s, f):
-        code = codes.normalize(f.into.data)
-        other = (
-            db.session.scalar(scope.cases(s.case.kind).where(Case.code == code)) if code else None
-        )
-        if other is None:
-            raise RuleError(_("No request of your area has this tracking code."), field="into")
-        cases.merge(s.case, other, _worker(), now())
+        work.merge(s.case, f.into.data, now(), unknown)
 
     return _act(case_id, change, _("Merged."), MergeForm(), "merge_form")
 
