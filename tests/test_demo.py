@@ -29,11 +29,18 @@ def sign_in_rows(output: str) -> list[str]:
 
 
 def test_small_demo_loads_and_prints_sign_ins(app):
-    """The command loads one township and prints a table of four demo sign-ins."""
+    """The command loads one township and prints a table of the six demo sign-ins."""
     result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
     assert result.exit_code == 0, result.output
     rows = sign_in_rows(result.output)
-    assert [row.split()[0] for row in rows] == ["admin", "supervisor", "supervisor", "worker"]
+    assert [row.split()[0] for row in rows] == [
+        "admin",
+        "supervisor",
+        "supervisor",
+        "worker",
+        "enterprise",
+        "reviewer",
+    ]
     assert all(row.split()[-1] == PASSWORD for row in rows)
 
 

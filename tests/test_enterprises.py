@@ -79,7 +79,7 @@ def enterprise_form(department_id: int, **changes) -> dict:
         "contact_name": "陈经理",
         "phone": "13588887777",
         "employees": "120",
-        "liaison": "",
+        "liaison_officer": "",
     }
     form.update(changes)
     return form
@@ -90,7 +90,7 @@ def enterprise(tree, app, login_as, department):
     """Supervisor A registers an enterprise in micro-grid A with worker A as liaison officer."""
     client = login_as(tree.supervisor_a)
     response = client.post(
-        "/enterprises/new", data=enterprise_form(department, liaison=tree.worker_a.name)
+        "/enterprises/new", data=enterprise_form(department, liaison_officer=tree.worker_a.name)
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():
@@ -171,7 +171,7 @@ def test_the_same_form_sent_twice_registers_one_enterprise(tree, app, login_as, 
         ({"department": "0"}, "请选择行业主管部门"),
         ({"phone": "12345"}, "11位手机号"),
         ({"employees": "-3"}, "0"),
-        ({"liaison": "钱网格"}, "钱网格"),
+        ({"liaison_officer": "钱网格"}, "钱网格"),
         ({"name": ""}, "请输入企业名称"),
     ],
 )
@@ -244,14 +244,44 @@ def test_editing_keeps_the_phone_unless_a_new_one_is_typed(tree, app, login_as, 
     client = login_as(tree.supervisor_a)
     form = client.get(f"/enterprises/{enterprise}/edit").get_data(as_text=True)
     assert "13588887777" not in form and "135****7777" in form
+    assert tree.worker_a.phone not in form and 'value="赵网格"' in form
     response = client.post(
         f"/enterprises/{enterprise}/edit",
-        data=enterprise_form(1, phone="", employees="150", liaison=tree.worker_a.phone),
+        data=enterprise_form(1, phone="", employees="150", liaison_officer=tree.worker_a.phone),
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():
         found = db.session.get(Enterprise, enterprise)
         assert found.contact_phone == "13588887777" and found.employee_count == 150
+
+
+def test_a_name_two_workers_share_asks_for_the_phone(tree, app, login_as, enterprise):
+    """Another 赵网格 in the area: typing the name on a new enterprise asks for the phone (shown
+    masked); the edit form keeps the current liaison officer by name."""
+    from webapp.models import Grid
+
+    with app.app_context():
+        namesake = Worker(name="赵网格", phone="13900000019", role="worker")
+        namesake.scope = db.session.get(Grid, tree.grid_a.id)
+        namesake.set_password(PASSWORD)
+        db.session.add(namesake)
+        db.session.commit()
+    client = login_as(tree.supervisor_a)
+    response = client.post(
+        "/enterprises/new",
+        data=enterprise_form(
+            1, key="enterprise-key-0003", uscc="91330702MA2HQ1234C", liaison_officer="赵网格"
+        ),
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "139****0019" in text and "13900000019" not in text
+    response = client.post(
+        f"/enterprises/{enterprise}/edit",
+        data=enterprise_form(1, phone="", liaison_officer="赵网格"),
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Enterprise, enterprise).liaison_id == tree.worker_a.id
 
 
 def test_the_liaison_officer_reveals_the_phone_on_the_trail(tree, app, login_as, enterprise):
@@ -508,7 +538,8 @@ def test_an_enterprise_account_keeps_its_role_on_the_worker_pages(tree, app, log
         data={"name": "陈经理", "role": "worker", "area": "MA", "employment": "part_time"},
     )
     assert response.status_code == 422
-    assert "企业账号" in client.get(f"/workers/{account_id}").get_data(as_text=True)
+    page = client.get(f"/workers/{account_id}").get_data(as_text=True)
+    assert "企业账号" in page and "金华精工机械有限公司" in page
 
 
 def test_the_admin_opens_a_reviewer_who_lands_on_the_department(
@@ -546,3 +577,43 @@ def test_a_supervisor_cannot_open_a_reviewer(tree, login_as, department):
     """Reviewer accounts are the admin's: a supervisor gets 403."""
     client = login_as(tree.supervisor_a)
     assert client.get(f"/departments/{department}/reviewers").status_code == 403
+
+
+def test_a_feature_adds_its_part_to_the_department_and_enterprise_pages(
+    db_url, tree, app, login_as, enterprise, department
+):
+    """A part registered in DEPARTMENT_PARTS shows on the reviewer's department page above the
+    enterprises, one in ENTERPRISE_PARTS on the enterprise's page; a part for a capability the
+    user lacks is left out."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from webapp.enterprises.sections import DEPARTMENT_PARTS, ENTERPRISE_PARTS, Part
+    from webapp.permissions import Can
+
+    from .conftest import make_app
+
+    other = make_app(db_url)
+    fragments = {
+        "filings/_waiting.html": "<h2>{{ section.n }} 份报备待审核</h2>",
+        "filings/_of.html": "<h2>{{ section.name }} 的报备</h2>",
+        "filings/_secret.html": "<h2>审核员不该看到</h2>",
+    }
+    other.jinja_env.loader = ChoiceLoader([DictLoader(fragments), other.jinja_env.loader])
+    DEPARTMENT_PARTS.add(other, Part(10, "filings/_waiting.html", lambda d: {"n": 2}))
+    DEPARTMENT_PARTS.add(
+        other, Part(20, "filings/_secret.html", lambda d: {}, Can.MANAGE_ENTERPRISES)
+    )
+    ENTERPRISE_PARTS.add(other, Part(10, "filings/_of.html", lambda e: {"name": e.name}))
+    client = other.test_client()
+    admin = client.post("/login", data={"phone": tree.admin.phone, "password": PASSWORD})
+    assert admin.status_code == 302
+    client.post(
+        f"/departments/{department}/reviewers",
+        data={"name": "周审核", "phone": "13600000002", "password": "enterprise-pass-1"},
+    )
+    sign_in(client, "13600000002")
+    page = client.get(f"/departments/{department}").get_data(as_text=True)
+    assert page.index("2 份报备待审核") < page.index("本部门企业")
+    assert "审核员不该看到" not in page
+    page = client.get(f"/enterprises/{enterprise}").get_data(as_text=True)
+    assert "金华精工机械有限公司 的报备" in page

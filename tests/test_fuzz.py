@@ -36,6 +36,7 @@ from webapp.checkpoints.forms import (
     TakeOffForm,
 )
 from webapp.duplicates.forms import MergeForm, PairForm, ResolveForm
+from webapp.enterprises import forms as enterprise_forms
 from webapp.exports.forms import ExportForm
 from webapp.extensions import db
 from webapp.filings import forms as filing_forms
@@ -44,7 +45,7 @@ from webapp.grids.forms import GridForm
 from webapp.households.forms import HouseholdForm
 from webapp.households.forms import MoveForm as HouseholdMoveForm
 from webapp.idempotency import KEY_SHAPE
-from webapp.identity import id_check_char
+from webapp.identity import id_check_char, uscc_check_char
 from webapp.imports.forms import ConfirmForm, UploadForm
 from webapp.models import Household
 from webapp.notices.forms import NoticeForm
@@ -103,6 +104,11 @@ NO_FIELDS = {
     "problems.accept",
     "selfreports.issue",
     "selfreports.revoke",
+    "enterprises.reveal",
+    "enterprises.deactivate",
+    "enterprises.activate",
+    "departments.deactivate",
+    "departments.activate",
     "filings.reveal",
     "filings.review_reveal",
     "checkpoints.reveal",
@@ -173,6 +179,13 @@ def id_numbers(draw) -> str:
     return first17 + id_check_char(first17)
 
 
+@st.composite
+def credit_codes(draw) -> str:
+    """A valid unified social credit code (right check character)."""
+    first17 = f"91330701{draw(st.integers(0, 10**9 - 1)):09d}"
+    return first17 + uscc_check_char(first17)
+
+
 def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (30, 40), (90, 120, 150)).save(out, "JPEG")
@@ -223,6 +236,53 @@ def _checkpoint(t: Tree) -> int:
         db.session.scalar(select(Handover.id).where(Handover.checkpoint_id == found)),
     )
     return found
+
+
+def _enterprise(t: Tree) -> int:
+    """An enterprise of micro-grid B in a department of its own, worker B its liaison officer
+    (made once, on the first example); its id and the department's are kept on `t`."""
+    from webapp.models import Enterprise, IndustryDepartment
+
+    # Found by its key: an example may have changed its name, code or department.
+    found = db.session.scalar(select(Enterprise).where(Enterprise.client_key == "fuzz-enterprise"))
+    if found is None:
+        department = IndustryDepartment(name="模糊局")
+        found = Enterprise(
+            name="模糊企业",
+            uscc="91330701147520101T",
+            address="江南路1号",
+            grid_id=t.micro_b.id,
+            department=department,
+            contact_name="陈经理",
+            contact_phone="13588887777",
+            liaison_id=t.worker_b.id,
+            client_key="fuzz-enterprise",
+        )
+        db.session.add_all([department, found])
+        db.session.commit()
+    object.__setattr__(t, "enterprise_id", found.id)
+    object.__setattr__(t, "department_id", found.department_id)
+    return found.id
+
+
+def _enterprise_values(t: Tree) -> dict:
+    _enterprise(t)
+    department = t.department_id
+    return {
+        "key": keys,
+        "name": "金华精工机械有限公司",
+        "uscc": credit_codes(),
+        "address": "江南路88号",
+        "area": "MB",
+        "department": str(department),
+        "contact_name": "陈经理",
+        "phone": phones,
+        "employees": "120",
+        "liaison_officer": t.worker_b.phone,
+    }
+
+
+_ACCOUNT = {"name": "陈经理", "phone": phones, "password": "enterprise-pass-1"}
 
 
 def _problem(t: Tree) -> int:
@@ -563,6 +623,50 @@ REQUEST_WRITES = {
     ),
 }
 
+ENTERPRISE_WRITES = {
+    "departments.index": Write(
+        enterprise_forms.DepartmentForm, lambda t: "/departments/", lambda t: {"name": "工信局"}
+    ),
+    "departments.rename": Write(
+        enterprise_forms.DepartmentForm,
+        lambda t: f"/departments/{t.department_id}/rename",
+        lambda t: {"name": "经信局", "_": _enterprise(t)},
+    ),
+    "departments.reviewer": Write(
+        enterprise_forms.AccountForm,
+        lambda t: f"/departments/{t.department_id}/reviewers",
+        lambda t: {**_ACCOUNT, "_": _enterprise(t)},
+    ),
+    "enterprises.new": Write(
+        enterprise_forms.EnterpriseForm, lambda t: "/enterprises/new", _enterprise_values
+    ),
+    "enterprises.edit": Write(
+        enterprise_forms.EnterpriseForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/edit",
+        _enterprise_values,
+    ),
+    "enterprises.visit": Write(
+        enterprise_forms.LiaisonVisitForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/visit",
+        lambda t: {
+            "key": keys,
+            "method": st.sampled_from(["in_person", "phone"]),
+            "note": "复工准备",
+            "_": _enterprise(t),
+        },
+    ),
+    "enterprises.undo_visit": Write(
+        enterprise_forms.UndoForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/visit/undo",
+        lambda t: {"visit": "1", "_": _enterprise(t)},
+    ),
+    "enterprises.account": Write(
+        enterprise_forms.AccountForm,
+        lambda t: f"/enterprises/{t.enterprise_id}/account",
+        lambda t: {**_ACCOUNT, "_": _enterprise(t)},
+    ),
+}
+
 PROBLEM_WRITES = {
     "problems.new": Write(
         problem_forms.ProblemForm,
@@ -623,6 +727,7 @@ PROBLEM_WRITES = {
 
 WRITES = {
     **REQUEST_WRITES,
+    **ENTERPRISE_WRITES,
     **FILING_WRITES,
     **PROBLEM_WRITES,
     "notices.new": Write(

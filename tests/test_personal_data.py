@@ -14,12 +14,14 @@ from webapp.extensions import db
 from webapp.models import (
     Card,
     Case,
+    Enterprise,
     Errand,
     FiledEmployee,
     GreenPass,
     Grid,
     Household,
     IdNumberCheck,
+    IndustryDepartment,
     Job,
     Observation,
     Resident,
@@ -41,13 +43,27 @@ def demo(app):
         stored = set(db.session.scalars(select(Resident.id_number)))
         # Filed employees' numbers too (the filings' demo).
         stored |= set(db.session.scalars(select(FiledEmployee.id_number)))
-        for column in (Resident.phone, Household.phone, Worker.phone, FiledEmployee.phone):
+        for column in (
+            Resident.phone,
+            Household.phone,
+            Worker.phone,
+            FiledEmployee.phone,
+            Enterprise.contact_phone,
+        ):
             stored |= {p for p in db.session.scalars(select(column)) if p}
     return stored
 
 
 def _first(stmt):
     return db.session.scalar(stmt.limit(1))
+
+
+def _enterprise_of(worker: Worker, inside) -> int | None:
+    if worker.enterprise_id is not None:
+        return worker.enterprise_id
+    if worker.department_id is not None:
+        return _first(select(Enterprise.id).where(Enterprise.department_id == worker.department_id))
+    return _first(select(Enterprise.id).join(Enterprise.grid).where(inside))
 
 
 def objects_in_scope(worker: Worker) -> dict[str, object]:
@@ -79,6 +95,10 @@ def objects_in_scope(worker: Worker) -> dict[str, object]:
             .where(inside, Case.kind == "enterprise")
         ),
         "code": "zh",
+        # An enterprise the worker acts for (an enterprise account its own, a reviewer its
+        # department's), and the department of a reviewer (or any, for the admin).
+        "enterprise_id": _enterprise_of(worker, inside),
+        "department_id": worker.department_id or _first(select(IndustryDepartment.id)),
         # A return filing of the demo (its page masks the employees' numbers).
         "filing_id": _first(select(ReturnFiling.id).order_by(ReturnFiling.id)),
         # A green pass of the demo's filings.

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Grid, Worker
 from . import bulk
 from .checkpoints import load_checkpoints
+from .enterprises import load_enterprises
 from .filings import load_filings
 from .history import load_history
 from .notices import load_notices
@@ -61,8 +62,9 @@ def load_demo(scale: str, echo: Callable[[str], None] = print) -> list[DemoSignI
     load_notices(now, random.Random(SEED + 13), echo)
     load_checkpoints(now, random.Random(SEED + 14), echo)
     bulk.reset_sequences()
-    # The green channel after the enterprises (their demo comes before these lines), through
-    # the features' rules: ORM inserts, once the sequences are past the bulk-written ids.
+    # The green channel, through the features' rules: ORM inserts, once the sequences are
+    # past the bulk-written ids. The enterprises first: the filings and problems are theirs.
+    load_enterprises(now, random.Random(SEED + 17), echo)
     load_filings(now, random.Random(SEED + 15), echo)
     load_problems(now, random.Random(SEED + 16), echo)
     # Some of the passes the filings gave, used at the checkpoints.

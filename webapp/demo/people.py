@@ -19,8 +19,16 @@ from .scales import Scale
 from .tree import Tree, spread
 
 PASSWORD = "demo1234"
-# The demo sign-ins: the zone's admin, a township's and a community's supervisor, a worker.
-DEMO_PHONES = ("13900000001", "13900000002", "13900000003", "13900000004")
+# The demo sign-ins: the zone's admin, a township's and a community's supervisor, a worker; an
+# enterprise account and an industry department's reviewer (webapp/demo/enterprises.py).
+DEMO_PHONES = (
+    "13900000001",
+    "13900000002",
+    "13900000003",
+    "13900000004",
+    "13900000005",
+    "13900000006",
+)
 
 # Household sizes 1–6: about 2.5 people a household (the zone: 200,000 households, 500,000
 # residents).

@@ -18,6 +18,21 @@ def _department_id(value) -> int:
     return number if 0 < number < 2**31 else 0
 
 
+# WTForms' own message, in WTForms' catalog (a name, so that it is not extracted into ours).
+_NOT_AN_INTEGER = "Not a valid integer value."
+
+
+class CountField(IntegerField):
+    """A whole number of at most nine digits: a longer one would overflow the range check
+    (WTForms compares it as a float) and is nobody's head count anyway."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and len(valuelist[0].strip()) > 9:
+            self.data = None
+            raise ValueError(self.gettext(_NOT_AN_INTEGER))
+        super().process_formdata(valuelist)
+
+
 class DepartmentForm(Form):
     name = text_field(_l("Department name"), 40, _l("Enter the department's name."))
 
@@ -49,7 +64,7 @@ class EnterpriseForm(Form):
     # Required for a new enterprise (the rules say so); on the edit page it is shown masked and
     # left empty keeps the stored number.
     phone = phone_field(_l("Contact phone"))
-    employees = IntegerField(
+    employees = CountField(
         _l("Employees"),
         validators=[
             InputRequired(_l("Enter the number of employees.")),
@@ -57,7 +72,8 @@ class EnterpriseForm(Form):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    liaison = text_field(
+    # Not `liaison`: the form is filled from the Enterprise, whose `liaison` is a Worker.
+    liaison_officer = text_field(
         _l("Liaison officer (驻企指导员)"),
         40,
         description=_l("A worker of the enterprise's area: their name or phone."),

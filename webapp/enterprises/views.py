@@ -130,18 +130,22 @@ def _chosen_area(form: EnterpriseForm):
 def _chosen_liaison(form: EnterpriseForm, grid) -> Worker | None:
     """The worker the liaison field names, among those who may be the enterprise's; None
     (without an error) when the field is empty."""
-    typed = (form.liaison.data or "").strip()
+    typed = (form.liaison_officer.data or "").strip()
     if not typed or grid is None:
         return None
     found = queries.find_liaison(typed, grid)
     if len(found) == 1:
         return found[0]
+    # The current liaison officer, by the name the edit form shows, even if others share it.
+    current = form.current_liaison
+    if current is not None and typed == current.name and current in found:
+        return current
     if not found:
-        form.liaison.errors.append(
+        form.liaison_officer.errors.append(
             _("No worker of this enterprise's area has this name or phone: %(typed)s.", typed=typed)
         )
     else:
-        form.liaison.errors.append(
+        form.liaison_officer.errors.append(
             _(
                 "Several workers are called %(name)s: type the phone of the one you mean "
                 "(%(phones)s).",
@@ -156,6 +160,7 @@ def _enterprise_form(enterprise: Enterprise | None) -> EnterpriseForm:
     form = EnterpriseForm(obj=enterprise)
     form.department.choices = _department_choices(enterprise.department_id if enterprise else None)
     form.area_choices = None
+    form.current_liaison = enterprise.liaison if enterprise is not None else None
     form.area.render_kw = {
         **form.area.render_kw,
         "hx-get": url_for("enterprises.area_options"),
@@ -168,7 +173,8 @@ def _enterprise_form(enterprise: Enterprise | None) -> EnterpriseForm:
         form.department.data = enterprise.department_id
         form.employees.data = enterprise.employee_count
         form.area.data = areas.label_of(enterprise.grid)
-        form.liaison.data = enterprise.liaison.phone if enterprise.liaison else ""
+        # The name, never the phone: a full number appears only through a logged reveal.
+        form.liaison_officer.data = enterprise.liaison.name if enterprise.liaison else ""
     if not form.key.data:
         form.key.data = idempotency.form_key("enterprise")
     return form

@@ -14,7 +14,7 @@ from ..converters import plain_text, query_int
 from ..extensions import db
 from ..forms import choices, keep_stored_phone
 from ..htmx import render
-from ..models import ROLES, Grid, Worker
+from ..models import ROLES, Enterprise, Grid, IndustryDepartment, Worker
 from ..pdf import warn_unprintable
 from ..permissions import Can, manageable_roles, requires
 from ..writes import REFUSED, done, save
@@ -66,7 +66,17 @@ def _shown(worker: Worker) -> dict:
     return {
         "worker": worker,
         "area": places.paths_below([worker.scope], current_user.scope)[worker.scope_id],
+        "acts_for": _acts_for(worker),
     }
+
+
+def _acts_for(worker: Worker) -> Enterprise | IndustryDepartment | None:
+    """An enterprise account's enterprise, a reviewer's department (None for the tree)."""
+    if worker.enterprise_id is not None:
+        return db.session.get(Enterprise, worker.enterprise_id)
+    if worker.department_id is not None:
+        return db.session.get(IndustryDepartment, worker.department_id)
+    return None
 
 
 def _role_choices(worker: Worker | None) -> list[SelectChoice]:
