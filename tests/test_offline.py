@@ -198,6 +198,16 @@ def test_a_visited_row_says_so_and_offers_undo(tree, login_as):
     assert 'class="done"' in body
 
 
+def test_undoing_a_visit_with_an_id_no_column_holds_says_so(tree, login_as):
+    """A forged undo naming an enormous visit id gets the row's message, not a 500."""
+    client = login_as(tree.worker_a)
+    answer = client.post(
+        f"/visits/{tree.household_a.id}/undo", data={"visit": "1" * 40, "page": "row"}, headers=HX
+    )
+    assert answer.status_code == 422
+    assert "这次走访已不存在" in answer.get_data(as_text=True)
+
+
 def test_a_visit_from_today_lowers_the_due_count(tree, login_as):
     """On today's list the visited household is no longer due: the count goes down with the
     answer, and the next load does not list it."""

@@ -10,13 +10,20 @@ from babel import support
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import Field, IntegerField, PasswordField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from . import passwords
-from .converters import plain_text
+from .converters import MAX_ID, plain_text
 from .identity import is_valid_phone, mask_phone, normalize_phone
 
 
@@ -131,6 +138,16 @@ def password_field(label, required: bool = False, **kw) -> PasswordField:
 def code_field(label, required=None, **kw) -> StringField:
     """A grid code: stripped, upper case, at most 16 characters."""
     return text_field(label, 16, required, filters=(strip, upper), **kw)
+
+
+def id_field(label=None, message=None, **kw) -> IntegerField:
+    """A record's id posted by a form: required and no larger than an id column holds (a
+    bigger number would fail in the database, not in the form)."""
+    return IntegerField(
+        label,
+        validators=[InputRequired(message), NumberRange(min=1, max=MAX_ID, message=message)],
+        **kw,
+    )
 
 
 # 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305: what people type without a picker.

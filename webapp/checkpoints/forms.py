@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..forms import Form, choices, code_field, phone_field, strip, text_field
+from ..forms import Form, choices, code_field, id_field, phone_field, strip, text_field
 from ..idempotency import key_field
 from ..identity import is_valid_id_number, normalize_id_number
 from ..models import CHECK_KINDS, OUTCOMES, SHIFTS
@@ -28,7 +28,7 @@ class PostForm(Form):
 
 
 class TakeOffForm(Form):
-    post = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    post = id_field()
 
 
 # One tap: what was checked and its outcome, as the button's value ("person.turned_back").

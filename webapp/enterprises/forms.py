@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from ..forms import Form, password_field, phone_field, strip, text_field
+from ..forms import Form, id_field, password_field, phone_field, strip, text_field
 from ..idempotency import key_field
 from ..identity import is_valid_uscc, normalize_uscc
 from ..visits.forms import RecordedAtField
@@ -115,7 +115,7 @@ class LiaisonVisitForm(Form):
 
 
 class UndoForm(Form):
-    visit = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    visit = id_field()
 
 
 class AccountForm(Form):

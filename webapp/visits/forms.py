@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField,
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from ..clock import local, now
-from ..forms import Form, choices, text_field
+from ..forms import Form, choices, id_field, text_field
 from ..idempotency import key_field
 from ..models import VISIT_METHODS
 
@@ -74,5 +74,5 @@ class VisitForm(Form):
 class UndoForm(Form):
     """Taking back a visit: which one, and the page the answer is shaped for."""
 
-    visit = IntegerField(validators=[InputRequired()])
+    visit = id_field()
     page = HiddenField()
