@@ -136,10 +136,12 @@ def homes_under(node: Grid, cutoffs: Sequence[datetime] = ()) -> Homes:
         .where(Household.active, Household.grid_id.in_(grids.scalar_subquery()))
         .group_by(Household.grid_id, Household.status)
     )
-    rows = [tuple(row) for row in db.session.execute(stmt)]
+    db.session.flush()  # read as the Core statements they are: no ORM work per row
+    connection = db.session.connection()
+    rows = connection.execute(stmt).all()
     paths = {
         grid_id: path
-        for grid_id, path in db.session.execute(
+        for grid_id, path in connection.execute(
             select(Grid.id, Grid.path).where(in_subtree(Grid.path, node.path))
         )
     }
