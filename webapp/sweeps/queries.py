@@ -23,6 +23,7 @@ from ..extensions import db
 from ..grids.queries import Homes, child_key, children_of
 from ..models import Grid, Household, HouseholdMove, Screening, Sweep, in_subtree
 from ..models.grid import segment
+from ..models.sweeps import FINDINGS
 from ..reports.parts import count_if
 
 
@@ -142,19 +143,12 @@ def _tallies(
             tally = tallies[sweep_id][grid_id] = [0] * 7
         return tally
 
-    # Screened, where the screening was made (a household has one such screening at most).
-    # The findings as COUNT(*) FILTER: on the zone's 200,000 screenings a quarter faster than
-    # SUM(CASE ...), and never NULL.
-    found = (
-        select(
-            Screening.sweep_id,
-            Screening.grid_id,
-            func.count(),
-            func.count().filter(Screening.returnee),
-            func.count().filter(Screening.fever),
-            func.count().filter(Screening.key_person),
-            func.count().filter(Screening.elderly_alone),
-        )
+    # Screened, where the screening was made (a household has one such screening at most):
+    # a bare COUNT(*) from ix_screening_coverage; the findings apart, from the partial index
+    # of the screenings with one (models.sweeps.FINDINGS). Counted in one statement, the
+    # zone's 200,000 screenings had each of their four flags read: 0.11 s against 0.08 s.
+    screened = (
+        select(Screening.sweep_id, Screening.grid_id, func.count())
         .where(
             Screening.sweep_id.in_(ids),
             Screening.contact.is_(True),
@@ -163,9 +157,27 @@ def _tallies(
         )
         .group_by(Screening.sweep_id, Screening.grid_id)
     )
-    for sweep_id, grid_id, screened, returnees, fevers, key_persons, elderly in _read(found):
+    for sweep_id, grid_id, n in _read(screened):
+        row(sweep_id, grid_id)[_SCREENED] += n
+    found = (
+        select(
+            Screening.sweep_id,
+            Screening.grid_id,
+            func.count().filter(Screening.returnee),
+            func.count().filter(Screening.fever),
+            func.count().filter(Screening.key_person),
+            func.count().filter(Screening.elderly_alone),
+        )
+        .where(
+            Screening.sweep_id.in_(ids),
+            text(FINDINGS),  # word for word the partial index's condition
+            Screening.grid_id.in_(grids),
+            _before(Screening.screened_at, until),
+        )
+        .group_by(Screening.sweep_id, Screening.grid_id)
+    )
+    for sweep_id, grid_id, returnees, fevers, key_persons, elderly in _read(found):
         tally = row(sweep_id, grid_id)
-        tally[_SCREENED] += screened
         tally[_RETURNEES] += returnees
         tally[_FEVERS] += fevers
         tally[_KEY_PERSONS] += key_persons
