@@ -14,11 +14,11 @@ from ..models import MICRO_LEVEL, Grid
 from ..pdf import warn_unprintable
 from ..permissions import Can, requires
 from ..rules import RuleError
-from ..sweeps.queries import open_with_coverage
+from ..sweeps.queries import closed_cutoffs, open_sweeps, open_with_coverage
 from ..writes import REFUSED, done, save
 from . import bp, rules
 from .forms import GridForm
-from .queries import children_with_counts, households_of, micro_summary
+from .queries import children_with_counts, homes_under, households_of, micro_summary
 
 
 @bp.get("/")
@@ -33,12 +33,9 @@ def index():
 def show(grid_id: int):
     """A node: its children with counts, or, for a micro-grid, its households."""
     grid = scope.get_grid_or_404(grid_id)
-    context = {
-        "grid": grid,
-        "crumbs": scope.ancestors_in_scope(grid),
-        "sweeps": open_with_coverage(grid, today()),
-    }
+    context = {"grid": grid, "crumbs": scope.ancestors_in_scope(grid)}
     if grid.is_micro:
+        context["sweeps"] = open_with_coverage(grid, today())
         places.set_page_node(grid)  # its rows' addresses are said below the micro-grid
         return render(
             "grids/show.html",
@@ -47,7 +44,12 @@ def show(grid_id: int):
             summary=micro_summary(grid.id),
             **context,
         )
-    rows, totals = children_with_counts(grid)
+    # One pass over the households under the node for the children's colours and the open
+    # sweeps' households due (on the zone, 200,000 read once instead of twice).
+    sweeps = open_sweeps(grid, today())
+    homes = homes_under(grid, closed_cutoffs(sweeps))
+    context["sweeps"] = open_with_coverage(grid, today(), sweeps, homes)
+    rows, totals = children_with_counts(grid, homes)
     return render("grids/show.html", "grids/_children.html", rows=rows, totals=totals, **context)
 
 

@@ -16,6 +16,10 @@ from .grid import Grid
 from .households import Household
 from .people import Worker
 
+# A screening with contact and at least one finding (the partial index's condition and the
+# coverage's, word for word).
+FINDINGS = "contact AND (returnee OR fever OR key_person OR elderly_alone)"
+
 # What a sweep may ask at each door; the office picks some of them for each sweep.
 SWEEP_CHECKS = {
     "returnee": _l("Anyone back from elsewhere in the last 14 days"),
@@ -105,6 +109,24 @@ class Screening(db.Model):
             "fever",
             "key_person",
             "elderly_alone",
+        ),
+        # The screenings with a finding (a tenth of them), so that coverage counts the
+        # findings from these alone and the screened from ix_screening_coverage with a bare
+        # COUNT(*): one statement counting both read every screening's four flags (on the
+        # zone, 0.11 s against 0.06 + 0.02 s). Asked with the very same condition (SQLite
+        # uses a partial index only for a WHERE that says what its own does).
+        Index(
+            "ix_screening_findings",
+            "sweep_id",
+            "grid_id",
+            "screened_at",
+            "returnee",
+            "fever",
+            "key_person",
+            "elderly_alone",
+            "contact",
+            sqlite_where=text(FINDINGS),
+            postgresql_where=text(FINDINGS),
         ),
         # Two phones screening one household at once leave one screening with contact.
         Index(
