@@ -69,3 +69,31 @@ def test_taps_without_signal_are_each_sent_once(
     shoot(page, "checkpoint-counted")
     context.close()
     assert errors == []
+
+
+def test_a_temperature_typed_without_signal_goes_with_its_own_tap_only(
+    chromium, live_server, tree, app, shoot, checkpoint
+):
+    """Offline, the worker types 38.2 and sends the person to isolation, then waves a vehicle
+    through: the fever is the person's, the vehicle goes through without a temperature."""
+    context, page, errors = field_phone(chromium, live_server, tree.worker_a)
+    page.goto(f"/checkpoints/{checkpoint}")
+    offline(page)
+    page.fill("input[name=temperature]", "38.2")
+    page.locator("button[value='person.isolation']").click()
+    expect(page.locator("input[name=temperature]")).to_have_value("")
+    page.locator("button[value='vehicle.let_through']").click()
+    expect(page.locator("#outbox-count")).to_have_text("2 条待发送")
+
+    offline(page, False)
+    expect(page.locator("#outbox-count")).to_be_hidden()
+    expect(page.locator("#cp-counters")).to_contain_text("车辆1")
+    shoot(page, "checkpoint-fever-then-vehicle")
+    with app.app_context():
+        made = {
+            c.kind: (c.outcome, c.temperature, c.fever)
+            for c in db.session.scalars(select(CheckpointCheck))
+        }
+    assert made == {"person": ("isolation", 38.2, True), "vehicle": ("let_through", None, False)}
+    context.close()
+    assert errors == []

@@ -300,6 +300,8 @@ def test_the_community_may_approve_first_and_all_at_once(app, tree, green, login
     community = login_as(tree.supervisor_a)
     page = community.get(f"/filings/{filing_id}").get_data(as_text=True)
     assert "2 名" in page or "2 employees" in page or "2" in page
+    # A label and its value read as Chinese does: a full-width colon.
+    assert "社区：" in page and "社区: " not in page
     response = community.post(f"/filings/{filing_id}/arrivals", data={"decision": "approve"})
     assert response.status_code == 303
     with app.app_context():

@@ -105,6 +105,8 @@ def test_a_late_handover_rises_a_level_and_shows_on_the_list_above_then_receivin
     )
     page = supervisor.get(f"/checkpoints/handovers/{handed}").get_data(as_text=True)
     assert "已接收" in page and "超过时限，自动上报一级" in page
+    # Its heading no longer says it waits to be received.
+    assert "已接收的交接" in page and "待接收的交接" not in page
 
 
 def test_late_figures_are_the_case_clocks(app, tree, login_as, at, handed):

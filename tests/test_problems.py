@@ -123,7 +123,10 @@ def test_liaison_logs_a_problem_accepts_resolves_and_the_enterprise_rates_it(
     on their today list; they accept and resolve it; the enterprise rates it 满意 and it
     closes."""
     liaison = login_as(tree.worker_a)
-    assert liaison.get(f"/problems/enterprises/{firms.a}/new").status_code == 200
+    form = liaison.get(f"/problems/enterprises/{firms.a}/new")
+    assert form.status_code == 200
+    # An enterprise's problem, not a resident's request (诉求).
+    assert "难题类别" in form.get_data(as_text=True)
     response = log(liaison, firms.a)
     assert response.status_code == 303
     case = logged(app, response)

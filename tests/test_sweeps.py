@@ -359,6 +359,8 @@ def test_daily_report_and_period_carry_the_sweep(tree, login_as, app, at, sweep)
         assert period.total["sweeps"].screened == 1
     page = login_as(tree.admin).get(f"/reports/{tree.community.id}").get_data(as_text=True)
     assert "排查" in page and "50%" in page
+    # Its eight columns scroll in their own box on a 360 px phone, not the whole page.
+    assert '<div class="scroll"><table class="figures sweeps">' in page
 
 
 def test_the_missed_households_print_as_a_pdf(tree, login_as, app, at, sweep, tmp_path):

@@ -144,7 +144,14 @@
         sentFrom.set(queue[queue.length - 1].id, form);
         // A counting form (a checkpoint's taps): every tap is a check of its own, so the next
         // one gets a new key; this one's resends keep theirs.
-        if (form.hasAttribute('data-outbox-each')) renewKey(form);
+        if (form.hasAttribute('data-outbox-each')) {
+          renewKey(form);
+          // Without signal no answer empties the form: a temperature typed for this person
+          // must not ride along on the next taps (a vehicle, a person without fever).
+          if (!navigator.onLine) {
+            form.querySelectorAll('input:not([type=hidden])').forEach((i) => { i.value = ''; });
+          }
+        }
       }
     } catch (e) {
       return; // storage full or disabled: the form posts now instead

@@ -15,7 +15,7 @@ class ProblemForm(Form):
 
     key = key_field()
     category = RadioField(
-        _l("What is it about?"),
+        _l("Kind of problem"),
         choices=choices(PROBLEM_CATEGORIES),
         validators=[InputRequired(_l("Choose what it is about."))],
     )
