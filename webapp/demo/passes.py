@@ -13,12 +13,24 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import clock
+from ..checkpoints import rules as checkpoint_rules
 from ..clock import day_start
 from ..extensions import db
-from ..models import Checkpoint, CheckpointPost, FiledEmployee, GreenPass, ReturnFiling
+from ..models import (
+    Checkpoint,
+    CheckpointPost,
+    FiledEmployee,
+    GreenPass,
+    Handover,
+    Household,
+    ReturnFiling,
+    Worker,
+)
 from ..passes import rules
 from ..rules import RuleError
 
@@ -65,13 +77,15 @@ def let_passes_through(now: datetime, rng: random.Random, echo: Callable[[str], 
             continue
         checkpoint_id = rng.choice(sorted(staff))
         try:
-            rules.let_through(
+            check = rules.let_through(
                 green_pass,
                 checkpoints[checkpoint_id],
                 rng.choice(staff[checkpoint_id]),
                 f"demo-pass-{green_pass.id}",
                 at.replace(microsecond=0),
             )
+            db.session.flush()
+            _receive(check.id, now, rng)
         except RuleError:
             continue  # a destination closed since the filing: the demo leaves it out
         made += 1
@@ -79,3 +93,34 @@ def let_passes_through(now: datetime, rng: random.Random, echo: Callable[[str], 
     if made:
         echo(f"  {made} green passes let through at checkpoints")
     return made
+
+
+def _receive(check_id: int, now: datetime, rng: random.Random) -> None:
+    """The destination's worker receives the arrival within the time limit (registering them
+    in a household of the micro-grid), unless they came through in the last hours."""
+    handover = db.session.scalar(select(Handover).where(Handover.check_id == check_id))
+    if handover is None:
+        return  # a later passage: no handover
+    limit = timedelta(hours=current_app.config["HANDOVER_LIMIT_HOURS"])
+    received = handover.created_at + limit * rng.uniform(0.05, 0.6)
+    if received > now:
+        return  # still to be received: open, not late
+    household = db.session.scalar(
+        select(Household)
+        .where(Household.grid_id == handover.grid_id, Household.active)
+        .order_by(Household.id)
+    )
+    worker_id = db.session.scalar(
+        select(Worker.id).where(Worker.scope_id == handover.grid_id, Worker.active).limit(1)
+    )
+    if household is None or worker_id is None:
+        return
+    frozen_before = clock._frozen  # restored after: a test may have frozen the clock
+    try:
+        # The returnee's registration day is the day they were received.
+        clock.freeze(received.replace(microsecond=0))
+        checkpoint_rules.receive_new(
+            handover, household, worker_id, received.replace(microsecond=0)
+        )
+    finally:
+        clock.freeze(frozen_before)
