@@ -330,7 +330,6 @@ def test_the_demo_has_a_month_of_problems_for_its_enterprises(app, login_as):
     """With enterprises in the demo, a month of problems: mostly resolved and rated, some
     open, each timeline starting when it was logged."""
 
-
     result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "small"])
     assert result.exit_code == 0, result.output
     with app.app_context():

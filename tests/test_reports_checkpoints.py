@@ -33,7 +33,7 @@ from webapp.models import (
     IndustryDepartment,
     ReturnFiling,
 )
-from webapp.reports.queries import daily_report, period_report
+from webapp.reports.queries import OwnLevel, daily_report, period_report
 
 from .conftest import add_grid
 
@@ -336,6 +336,10 @@ def test_daily_figures_equal_direct_counts(app, tree, world, days_ago):
                 expected = direct(node.path, start, end, NOW)
                 assert _as_dict(report.total[part]) == _as_dict(expected), (node.name, part)
                 for child, row in report.rows:
+                    if isinstance(child, OwnLevel):
+                        # The node itself: the total less its children's rows (checked below,
+                        # in the test that the rows add up to the total).
+                        continue
                     expected = direct(child.path, start, end, NOW)
                     assert _as_dict(row[part]) == _as_dict(expected), (child.name, part)
             if node.level == 0:
@@ -538,3 +542,19 @@ def test_another_branch_report_is_404_as_before(app, tree, world, login_as):
     for url in (f"/reports/{tree.micro_b.id}", f"/reports/{tree.micro_b.id}/pdf"):
         assert client.get(url).status_code == 404
     assert client.get(f"/reports/{tree.micro_b.id}/period").status_code == 404
+
+
+@pytest.mark.parametrize("days_ago", [0, 2])
+def test_what_lies_at_the_node_itself_has_a_row_so_the_rows_add_up(
+    app, tree, world, login_as, days_ago
+):
+    """The township's own checkpoint (北国道卡口) is in no community: its daily report shows a
+    row for the township itself, and the rows of the sub-area table add up to its total."""
+    client = login_as(tree.admin)
+    query = f"date={(TODAY - timedelta(days=days_ago)).isoformat()}"
+    page = client.get(f"/reports/{tree.township.id}?{query}").get_data(as_text=True)
+    rows = _table_rows(page, "checkpoints")
+    assert "江南街道（本级）" in rows
+    total = rows.pop("合计")
+    for column in range(len(total)):
+        assert sum(int(numbers[column]) for numbers in rows.values()) == int(total[column])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -80,6 +81,22 @@ def _row(parts, found: dict[str, Row], prefix: str) -> Row:
     return {p.name: figures.get(p.name) or p.figures() for p in parts}
 
 
+@dataclass(frozen=True)
+class OwnLevel:
+    """The report's node itself as a row among its children: what lies at the node and in no
+    child (a checkpoint or an enterprise of a township), so that the rows add up to the
+    total. It reads as the node for everything but its name."""
+
+    node: Grid
+
+    @property
+    def name(self) -> str:
+        return _("%(name)s (this level)", name=self.node.name)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.node, attribute)
+
+
 def _has_data(row: Row) -> bool:
     return any(figures.has_data() for figures in row.values())
 
@@ -101,6 +118,8 @@ def daily_report(node: Grid, day: date, at: datetime | None = None) -> DailyRepo
     extras = {p.name: p.finish(node, day, at, total[p.name]) for p in parts if p.finish}
     rows = [(child, _row(parts, found, child.path)) for child in children]
     rows = [(child, row) for child, row in rows if child.active or _has_data(row)]
+    if children and node.path in found and _has_data(own := _row(parts, found, node.path)):
+        rows.insert(0, (OwnLevel(node), own))
     return DailyReport(node, day, at, parts, total, rows, extras)
 
 
