@@ -85,7 +85,10 @@ def test_the_enterprise_account_lands_on_its_page(chromium, live_server, app, sh
     account = SimpleNamespace(phone="13600000001")
     context, page, errors = field_phone(chromium, live_server, account)
     expect(page.locator("h1")).to_contain_text("金华精工")
-    expect(page.locator("nav.tabs")).to_have_text("我的企业")
+    menu = page.locator("nav.tabs")
+    expect(menu).to_contain_text("我的企业")
+    for tree_page in ("今日任务", "网格", "搜索"):
+        expect(menu).not_to_contain_text(tree_page)
     shoot(page, "enterprise-account-landing")
     context.close()
     assert errors == []
