@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -164,6 +164,51 @@ class _Demo:
         return self.choice(words.PHONE_PREFIXES) + "".join(
             str(int(self.rng.random() * 10)) for _ in range(8)
         )
+
+    def moment(self, first_day: date, opens: int, hours: int) -> datetime:
+        """A drawn minute of the DAYS from `first_day`, in the `hours` from `opens` o'clock;
+        today's after now is drawn again in the ten hours before it."""
+        rng = self.rng
+        day = first_day + timedelta(days=int(rng.random() * DAYS))
+        at = datetime.combine(day, time(opens)) + timedelta(minutes=int(rng.random() * hours * 60))
+        if at >= self.now:
+            at = self.now - timedelta(minutes=1 + int(rng.random() * 600))
+        return at
+
+    def new_case(
+        self, r: _Request, kind: str, text: str, level: int, by: int | None, digest: str
+    ) -> dict:
+        """The case row of `r` as it is sent: new, at its micro-grid, no clock yet (its story
+        fills in the rest)."""
+        return {
+            "id": r.id,
+            "kind": kind,
+            "category": r.category,
+            "state": "new",
+            "text": text,
+            "grid_id": r.grid,
+            "holder_id": r.grid,
+            "holder_level": level,
+            "assignee_id": None,
+            "clock_start": None,
+            "clock_start_min": None,
+            "limit_min": None,
+            "due_at": None,
+            "created_at": r.at,
+            "created_by_id": by,
+            "accepted_at": None,
+            "accepted_in_time": None,
+            "resolved_at": None,
+            "resolved_by_id": None,
+            "closed_at": None,
+            "rating": None,
+            "rated_at": None,
+            "urged_at": None,
+            "merged_into_id": None,
+            "code": self.code(),
+            "client_key": None,
+            "fingerprint": digest,
+        }
 
     # --- one request's story -----------------------------------------------------------------
 
@@ -339,10 +384,7 @@ class _Demo:
         by_id: dict[int, dict] = {}
         for n in range(total):
             rng = self.rng
-            day = first_day + timedelta(days=int(rng.random() * DAYS))
-            at = datetime.combine(day, time(7)) + timedelta(minutes=int(rng.random() * 15 * 60))
-            if at >= self.now:
-                at = self.now - timedelta(minutes=1 + int(rng.random() * 600))
+            at = self.moment(first_day, 7, 15)
             grid = self.choice(self.grids)
             chain = [int(p) for p in self.paths[grid].split(".") if p]
             category = self.pick(CATEGORY_MIX)
@@ -351,35 +393,8 @@ class _Demo:
             by_worker = self.choice(self.micro_workers[grid]) if rng.random() < 0.15 else None
             home = self.choice(self.homes[grid])
             phone = self.phone() if rng.random() < 0.7 else None
-            case = {
-                "id": r.id,
-                "kind": "request",
-                "category": category,
-                "state": "new",
-                "text": text,
-                "grid_id": grid,
-                "holder_id": grid,
-                "holder_level": 4,
-                "assignee_id": None,
-                "clock_start": None,
-                "clock_start_min": None,
-                "limit_min": None,
-                "due_at": None,
-                "created_at": at,
-                "created_by_id": by_worker,
-                "accepted_at": None,
-                "accepted_in_time": None,
-                "resolved_at": None,
-                "resolved_by_id": None,
-                "closed_at": None,
-                "rating": None,
-                "rated_at": None,
-                "urged_at": None,
-                "merged_into_id": None,
-                "code": self.code(),
-                "client_key": None,
-                "fingerprint": fingerprint(grid, category, text, phone),
-            }
+            digest = fingerprint(grid, category, text, phone)
+            case = self.new_case(r, "request", text, 4, by_worker, digest)
             earlier = last_in_grid.get(grid)
             merged_into = None
             if (
