@@ -13,11 +13,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..cases.clock import minutes
 from ..extensions import db
 from ..models import Case, CaseEvent, Enterprise, EnterpriseProblem, Worker
 from ..problems.kind import KIND
@@ -142,16 +142,7 @@ class _Problems(_Demo):
         resolve_limit = self.problem_limit(r.category, urgency, "resolve")
         self.event(r, "submitted", r.at, case["created_by_id"], grid_id=r.grid)
 
-        def running(state: str, holder: int, start: datetime, limit: int, due=None):
-            case.update(
-                state=state,
-                holder_id=holder,
-                holder_level=r.chain.index(holder),
-                clock_start=start,
-                clock_start_min=minutes(start),
-                limit_min=limit,
-                due_at=due or start + timedelta(minutes=limit),
-            )
+        running = partial(self.running, r, case)
 
         late = rng.random() < LATE_ACCEPT
         delay = accept_limit * (1 + rng.random() * 2 if late else 0.05 + rng.random() * 0.8)

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
@@ -212,6 +213,28 @@ class _Demo:
 
     # --- one request's story -----------------------------------------------------------------
 
+    def running(
+        self,
+        r: _Request,
+        case: dict,
+        state: str,
+        holder: int,
+        start: datetime,
+        limit: int,
+        due: datetime | None = None,
+    ) -> None:
+        """Leave `case` open at the demo's now: in `state` at `holder`, its clock running from
+        `start` for `limit` minutes (or until `due`)."""
+        case.update(
+            state=state,
+            holder_id=holder,
+            holder_level=r.chain.index(holder),
+            clock_start=start,
+            clock_start_min=minutes(start),
+            limit_min=limit,
+            due_at=due or start + timedelta(minutes=limit),
+        )
+
     def event(self, r: _Request, kind: str, at: datetime, actor=None, **values) -> None:
         r.rows.append(
             {
@@ -243,16 +266,7 @@ class _Demo:
         by_worker = case["created_by_id"]
         self.event(r, "submitted", r.at, by_worker, by_resident=by_worker is None, grid_id=micro)
 
-        def running(state: str, holder: int, start: datetime, limit: int, due: datetime | None):
-            case.update(
-                state=state,
-                holder_id=holder,
-                holder_level=r.chain.index(holder),
-                clock_start=start,
-                clock_start_min=minutes(start),
-                limit_min=limit,
-                due_at=due or start + timedelta(minutes=limit),
-            )
+        running = partial(self.running, r, case)
 
         if merged_into is not None:
             at = r.at + timedelta(minutes=30 + int(rng.random() * 180))
