@@ -4,7 +4,9 @@ one step on the timeline, and starts or stops the clock. None commits: the calle
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -15,6 +17,36 @@ from ..rules import RuleError, office_language
 from . import clock
 from .kinds import KINDS, Limits, limits_of, refusal
 from .states import ACCEPT_STAGE, OPEN, RATINGS, SATISFIED
+
+# The same content from the same place within this window is the same case sent again (a
+# reload, a second tap after the answer was lost).
+SAME_WITHIN = timedelta(minutes=10)
+
+Made = TypeVar("Made")
+
+
+def fingerprint(place: int, category: str, text: str, *more: str | None) -> str:
+    """The digest of a submission's content: where it is from, its category, its text with its
+    spaces squeezed, and what else makes it the same (None counts as empty)."""
+    parts = [str(place), category, " ".join(text.split()), *(m or "" for m in more)]
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+def earlier_copy(
+    model: type[Made], key: str | None, digest: str, at: datetime, kind: str | None = None
+) -> Made | None:
+    """The record (a `model` with its `case`) an earlier copy of this submission made: by its
+    client key, else by its content (of that kind of case) within SAME_WITHIN of `at`."""
+    owner: Any = model
+    stmt = select(model).join(owner.case)
+    if key:
+        found = db.session.scalar(stmt.where(Case.client_key == key))
+        if found is not None:
+            return found
+    same = [Case.fingerprint == digest, Case.created_at >= at - SAME_WITHIN]
+    if kind is not None:
+        same.append(Case.kind == kind)
+    return db.session.scalar(stmt.where(*same))
 
 
 def event(case_: Case, kind: str, at: datetime, actor_id: int | None = None, **values) -> CaseEvent:

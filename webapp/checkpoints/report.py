@@ -18,17 +18,24 @@ UNION ALL, grouped by the child's path and the checkpoint.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, and_, case, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, and_, cast, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..clock import day_start, now
 from ..extensions import db
 from ..models import Checkpoint, CheckpointCheck, Grid, Handover, in_subtree
-from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
+from ..reports.parts import (
+    DAILY_PARTS,
+    PERIOD_PARTS,
+    DailyPart,
+    Figures,
+    PeriodPart,
+    count_if,
+    day_and_period,
+)
 
 # The columns of every table of the part, in the order they are shown.
 NAMES = (
@@ -99,10 +106,6 @@ class CheckpointFigures(CheckCounts):
         return sorted(self.by_checkpoint.values(), key=lambda line: (not line.active, line.name))
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
-
-
 def read_between(
     node: Grid, key: ColumnElement, start: datetime, end: datetime, at: datetime
 ) -> dict[str, CheckpointFigures]:
@@ -118,14 +121,14 @@ def read_between(
         select(
             Checkpoint.grid_id.label("grid_id"),
             CheckpointCheck.checkpoint_id.label("checkpoint_id"),
-            _count(CheckpointCheck.kind == "person").label("people"),
-            _count(CheckpointCheck.kind == "vehicle").label("vehicles"),
-            _count(CheckpointCheck.outcome == "let_through").label("let_through"),
-            _count(CheckpointCheck.outcome == "handed_over").label("handed_over"),
-            _count(CheckpointCheck.outcome == "turned_back").label("turned_back"),
-            _count(CheckpointCheck.outcome == "isolation").label("isolation"),
-            _count(CheckpointCheck.green_channel).label("green_channel"),
-            _count(CheckpointCheck.fever).label("fevers"),
+            count_if(CheckpointCheck.kind == "person").label("people"),
+            count_if(CheckpointCheck.kind == "vehicle").label("vehicles"),
+            count_if(CheckpointCheck.outcome == "let_through").label("let_through"),
+            count_if(CheckpointCheck.outcome == "handed_over").label("handed_over"),
+            count_if(CheckpointCheck.outcome == "turned_back").label("turned_back"),
+            count_if(CheckpointCheck.outcome == "isolation").label("isolation"),
+            count_if(CheckpointCheck.green_channel).label("green_channel"),
+            count_if(CheckpointCheck.fever).label("fevers"),
             zero.label("received"),
             zero.label("late"),
         )
@@ -152,8 +155,8 @@ def read_between(
         select(
             Handover.grid_id.label("grid_id"),
             Handover.checkpoint_id.label("checkpoint_id"),
-            _count(received).label("received"),
-            _count(late).label("late"),
+            count_if(received).label("received"),
+            count_if(late).label("late"),
         )
         .where(Handover.created_at < end, or_(received, late))
         .group_by(Handover.grid_id, Handover.checkpoint_id)
@@ -214,16 +217,7 @@ def read_between(
     return found
 
 
-def read_day(
-    node: Grid, key: ColumnElement, day: date, at: datetime
-) -> dict[str, CheckpointFigures]:
-    return read_between(node, key, day_start(day), day_start(day + timedelta(days=1)), at)
-
-
-def read_period(
-    node: Grid, key: ColumnElement, first: date, last: date
-) -> dict[str, CheckpointFigures]:
-    return read_between(node, key, day_start(first), day_start(last + timedelta(days=1)), now())
+read_day, read_period = day_and_period(read_between)
 
 
 def register(app: Flask) -> None:

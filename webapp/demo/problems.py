@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..cases.clock import minutes
 from ..extensions import db
 from ..models import Case, CaseEvent, Enterprise, EnterpriseProblem, Worker
 from ..problems.kind import KIND
@@ -142,16 +142,7 @@ class _Problems(_Demo):
         resolve_limit = self.problem_limit(r.category, urgency, "resolve")
         self.event(r, "submitted", r.at, case["created_by_id"], grid_id=r.grid)
 
-        def running(state: str, holder: int, start: datetime, limit: int, due=None):
-            case.update(
-                state=state,
-                holder_id=holder,
-                holder_level=r.chain.index(holder),
-                clock_start=start,
-                clock_start_min=minutes(start),
-                limit_min=limit,
-                due_at=due or start + timedelta(minutes=limit),
-            )
+        running = partial(self.running, r, case)
 
         late = rng.random() < LATE_ACCEPT
         delay = accept_limit * (1 + rng.random() * 2 if late else 0.05 + rng.random() * 0.8)
@@ -225,10 +216,7 @@ class _Problems(_Demo):
         for n in range(total):
             rng = self.rng
             firm, grid, department, liaison = self.choice(firms)
-            day = first_day + timedelta(days=int(rng.random() * DAYS))
-            at = datetime.combine(day, time(8)) + timedelta(minutes=int(rng.random() * 10 * 60))
-            if at >= self.now:
-                at = self.now - timedelta(minutes=1 + int(rng.random() * 600))
+            at = self.moment(first_day, 8, 10)
             chain = [int(p) for p in self.paths[grid].split(".") if p]
             category = self.pick(CATEGORY_MIX)
             urgency = "urgent" if rng.random() < URGENT else "normal"
@@ -237,36 +225,10 @@ class _Problems(_Demo):
             account = self.accounts.get(firm)
             by = account if account and rng.random() < BY_ACCOUNT else liaison
             r = _Request(first_case + n, grid, chain, category, at)
-            case = {
-                "id": r.id,
-                "kind": KIND,
-                "category": category,
-                "state": "new",
-                "text": text,
-                "grid_id": grid,
-                "holder_id": grid,
-                "holder_level": len(chain) - 1,
-                "assignee_id": None,
-                "clock_start": None,
-                "clock_start_min": None,
-                "limit_min": None,
-                "due_at": None,
-                "created_at": at,
-                "created_by_id": by,
-                "accepted_at": None,
-                "accepted_in_time": None,
-                "resolved_at": None,
-                "resolved_by_id": None,
-                "closed_at": None,
-                "rating": None,
-                "rated_at": None,
-                "urged_at": None,
-                "merged_into_id": None,
-                "code": self.code(),
-                "client_key": None,
-                "fingerprint": fingerprint(firm, category, text),
-                "_department": department,
-            }
+            case = self.new_case(
+                r, KIND, text, len(chain) - 1, by, fingerprint(firm, category, text)
+            )
+            case["_department"] = department
             self.problem_story(r, case, urgency, liaison, firm)
             del case["_department"]
             cases.append(case)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
@@ -165,7 +166,74 @@ class _Demo:
             str(int(self.rng.random() * 10)) for _ in range(8)
         )
 
+    def moment(self, first_day: date, opens: int, hours: int) -> datetime:
+        """A drawn minute of the DAYS from `first_day`, in the `hours` from `opens` o'clock;
+        today's after now is drawn again in the ten hours before it."""
+        rng = self.rng
+        day = first_day + timedelta(days=int(rng.random() * DAYS))
+        at = datetime.combine(day, time(opens)) + timedelta(minutes=int(rng.random() * hours * 60))
+        if at >= self.now:
+            at = self.now - timedelta(minutes=1 + int(rng.random() * 600))
+        return at
+
+    def new_case(
+        self, r: _Request, kind: str, text: str, level: int, by: int | None, digest: str
+    ) -> dict:
+        """The case row of `r` as it is sent: new, at its micro-grid, no clock yet (its story
+        fills in the rest)."""
+        return {
+            "id": r.id,
+            "kind": kind,
+            "category": r.category,
+            "state": "new",
+            "text": text,
+            "grid_id": r.grid,
+            "holder_id": r.grid,
+            "holder_level": level,
+            "assignee_id": None,
+            "clock_start": None,
+            "clock_start_min": None,
+            "limit_min": None,
+            "due_at": None,
+            "created_at": r.at,
+            "created_by_id": by,
+            "accepted_at": None,
+            "accepted_in_time": None,
+            "resolved_at": None,
+            "resolved_by_id": None,
+            "closed_at": None,
+            "rating": None,
+            "rated_at": None,
+            "urged_at": None,
+            "merged_into_id": None,
+            "code": self.code(),
+            "client_key": None,
+            "fingerprint": digest,
+        }
+
     # --- one request's story -----------------------------------------------------------------
+
+    def running(
+        self,
+        r: _Request,
+        case: dict,
+        state: str,
+        holder: int,
+        start: datetime,
+        limit: int,
+        due: datetime | None = None,
+    ) -> None:
+        """Leave `case` open at the demo's now: in `state` at `holder`, its clock running from
+        `start` for `limit` minutes (or until `due`)."""
+        case.update(
+            state=state,
+            holder_id=holder,
+            holder_level=r.chain.index(holder),
+            clock_start=start,
+            clock_start_min=minutes(start),
+            limit_min=limit,
+            due_at=due or start + timedelta(minutes=limit),
+        )
 
     def event(self, r: _Request, kind: str, at: datetime, actor=None, **values) -> None:
         r.rows.append(
@@ -198,16 +266,7 @@ class _Demo:
         by_worker = case["created_by_id"]
         self.event(r, "submitted", r.at, by_worker, by_resident=by_worker is None, grid_id=micro)
 
-        def running(state: str, holder: int, start: datetime, limit: int, due: datetime | None):
-            case.update(
-                state=state,
-                holder_id=holder,
-                holder_level=r.chain.index(holder),
-                clock_start=start,
-                clock_start_min=minutes(start),
-                limit_min=limit,
-                due_at=due or start + timedelta(minutes=limit),
-            )
+        running = partial(self.running, r, case)
 
         if merged_into is not None:
             at = r.at + timedelta(minutes=30 + int(rng.random() * 180))
@@ -339,10 +398,7 @@ class _Demo:
         by_id: dict[int, dict] = {}
         for n in range(total):
             rng = self.rng
-            day = first_day + timedelta(days=int(rng.random() * DAYS))
-            at = datetime.combine(day, time(7)) + timedelta(minutes=int(rng.random() * 15 * 60))
-            if at >= self.now:
-                at = self.now - timedelta(minutes=1 + int(rng.random() * 600))
+            at = self.moment(first_day, 7, 15)
             grid = self.choice(self.grids)
             chain = [int(p) for p in self.paths[grid].split(".") if p]
             category = self.pick(CATEGORY_MIX)
@@ -351,35 +407,8 @@ class _Demo:
             by_worker = self.choice(self.micro_workers[grid]) if rng.random() < 0.15 else None
             home = self.choice(self.homes[grid])
             phone = self.phone() if rng.random() < 0.7 else None
-            case = {
-                "id": r.id,
-                "kind": "request",
-                "category": category,
-                "state": "new",
-                "text": text,
-                "grid_id": grid,
-                "holder_id": grid,
-                "holder_level": 4,
-                "assignee_id": None,
-                "clock_start": None,
-                "clock_start_min": None,
-                "limit_min": None,
-                "due_at": None,
-                "created_at": at,
-                "created_by_id": by_worker,
-                "accepted_at": None,
-                "accepted_in_time": None,
-                "resolved_at": None,
-                "resolved_by_id": None,
-                "closed_at": None,
-                "rating": None,
-                "rated_at": None,
-                "urged_at": None,
-                "merged_into_id": None,
-                "code": self.code(),
-                "client_key": None,
-                "fingerprint": fingerprint(grid, category, text, phone),
-            }
+            digest = fingerprint(grid, category, text, phone)
+            case = self.new_case(r, "request", text, 4, by_worker, digest)
             earlier = last_in_grid.get(grid)
             merged_into = None
             if (

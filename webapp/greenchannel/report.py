@@ -22,15 +22,13 @@ child's path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..cases import clock
-from ..clock import day_start, now
-from ..extensions import db
 from ..models import (
     Case,
     Enterprise,
@@ -38,9 +36,18 @@ from ..models import (
     FiledEmployee,
     Grid,
     ReturnFiling,
-    in_subtree,
 )
-from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
+from ..reports.parts import (
+    DAILY_PARTS,
+    PERIOD_PARTS,
+    DailyPart,
+    Figures,
+    PeriodPart,
+    day_and_period,
+    flag,
+    sum_per_child,
+    within,
+)
 
 KIND = "enterprise"  # the kind of case an enterprise problem is
 APPROVED = "approved"
@@ -66,14 +73,6 @@ class GreenChannelFigures(Figures):
         return bool(self.problems or self.resolved or self.overdue)
 
 
-def _within(column, start: datetime, end: datetime) -> ColumnElement[bool]:
-    return and_(column >= start, column < end)
-
-
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
-
-
 def read_between(
     node: Grid, key: ColumnElement, start: datetime, end: datetime, at: datetime
 ) -> dict[str, GreenChannelFigures]:
@@ -86,14 +85,14 @@ def read_between(
         )
         .select_from(ReturnFiling)
         .join(Enterprise, Enterprise.id == ReturnFiling.enterprise_id)
-        .where(_within(ReturnFiling.created_at, start, end))
+        .where(within(ReturnFiling.created_at, start, end))
     )
     filed = (
         select(Enterprise.grid_id, zero, one, *([zero] * 5))
         .select_from(FiledEmployee)
         .join(ReturnFiling, ReturnFiling.id == FiledEmployee.filing_id)
         .join(Enterprise, Enterprise.id == ReturnFiling.enterprise_id)
-        .where(_within(ReturnFiling.created_at, start, end))
+        .where(within(ReturnFiling.created_at, start, end))
     )
     # The later of the two approvals makes the employee approved.
     second = case(
@@ -103,11 +102,11 @@ def read_between(
     approved = and_(
         ReturnFiling.department_decision == APPROVED,
         FiledEmployee.community_decision == APPROVED,
-        _within(second, start, end),
+        within(second, start, end),
     )
-    arrived = _within(FiledEmployee.arrived_at, start, end)
+    arrived = within(FiledEmployee.arrived_at, start, end)
     employees = (
-        select(FiledEmployee.grid_id, zero, zero, _flag(approved), _flag(arrived), zero, zero, zero)
+        select(FiledEmployee.grid_id, zero, zero, flag(approved), flag(arrived), zero, zero, zero)
         .select_from(FiledEmployee)
         .join(ReturnFiling, ReturnFiling.id == FiledEmployee.filing_id)
         .where(or_(approved, arrived))
@@ -116,9 +115,9 @@ def read_between(
         select(
             Case.grid_id,
             *([zero] * 4),
-            _flag(_within(Case.created_at, start, end)),
-            _flag(_within(Case.resolved_at, start, end)),
-            _flag(clock.overdue(at)),
+            flag(within(Case.created_at, start, end)),
+            flag(within(Case.resolved_at, start, end)),
+            flag(clock.overdue(at)),
         )
         .select_from(Case)
         .join(EnterpriseProblem, EnterpriseProblem.case_id == Case.id)
@@ -129,29 +128,10 @@ def read_between(
         )
     )
     rows = union_all(filings, filed, employees, problems).subquery()
-    stmt = (
-        select(key, *(func.sum(rows.c[name]) for name in NAMES))
-        .select_from(rows)
-        .join(Grid, Grid.id == rows.c.grid_id)
-        .where(in_subtree(Grid.path, node.path))
-        .group_by(key)
-    )
-    return {
-        prefix: GreenChannelFigures(*(int(n or 0) for n in counts))
-        for prefix, *counts in db.session.execute(stmt)
-    }
+    return sum_per_child(rows, NAMES, node, key, GreenChannelFigures)
 
 
-def read_day(
-    node: Grid, key: ColumnElement, day: date, at: datetime
-) -> dict[str, GreenChannelFigures]:
-    return read_between(node, key, day_start(day), day_start(day + timedelta(days=1)), at)
-
-
-def read_period(
-    node: Grid, key: ColumnElement, first: date, last: date
-) -> dict[str, GreenChannelFigures]:
-    return read_between(node, key, day_start(first), day_start(last + timedelta(days=1)), now())
+read_day, read_period = day_and_period(read_between)
 
 
 def register(app: Flask) -> None:

@@ -4,22 +4,17 @@ webapp/cases/rules.py."""
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ..cases import rules as cases
 from ..extensions import db
-from ..models import Case, Enterprise, EnterpriseProblem, Worker
+from ..models import Enterprise, EnterpriseProblem, Worker
 from ..models.enterprises import PROBLEM_CATEGORIES, URGENCY
 from ..permissions import Can
 from ..rules import RuleError
 from .kind import KIND, limits_for
-
-# The same text for the same enterprise within this window is the same problem sent again.
-SAME_WITHIN = timedelta(minutes=10)
 
 
 def may_log(enterprise: Enterprise, user) -> bool:
@@ -31,21 +26,12 @@ def may_log(enterprise: Enterprise, user) -> bool:
 
 
 def fingerprint(enterprise_id: int, category: str, text: str) -> str:
-    content = "\x1f".join([str(enterprise_id), category, " ".join(text.split())])
-    return hashlib.sha1(content.encode()).hexdigest()
+    """The same text for the same enterprise is the same problem (when sent again soon)."""
+    return cases.fingerprint(enterprise_id, category, text)
 
 
 def already_logged(key: str | None, digest: str, at: datetime) -> EnterpriseProblem | None:
-    stmt = select(EnterpriseProblem).join(EnterpriseProblem.case)
-    if key:
-        found = db.session.scalar(stmt.where(Case.client_key == key))
-        if found is not None:
-            return found
-    return db.session.scalar(
-        stmt.where(
-            Case.kind == KIND, Case.fingerprint == digest, Case.created_at >= at - SAME_WITHIN
-        )
-    )
+    return cases.earlier_copy(EnterpriseProblem, key, digest, at, KIND)
 
 
 def log(

@@ -45,15 +45,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
-from ..clock import day_start
+from ..clock import day_start, now
 from ..contributions import Contributions
-from ..models import Grid
+from ..extensions import db
+from ..models import Grid, in_subtree
 
 
 class Figures:
@@ -76,7 +78,9 @@ class Figures:
         )
 
 
+F = TypeVar("F", bound=Figures)
 Reader = Callable[[Grid, ColumnElement, date, datetime], dict[str, Figures]]
+PeriodReader = Callable[[Grid, ColumnElement, date, date], dict[str, Figures]]
 
 
 class _Drawn:
@@ -104,7 +108,7 @@ class PeriodPart(_Drawn):
     order: int
     template: str
     figures: type[Figures]
-    read: Callable[[Grid, ColumnElement, date, date], dict[str, Figures]]
+    read: PeriodReader
 
 
 DAILY_PARTS: Contributions[DailyPart] = Contributions("gridwork.report.daily")
@@ -123,3 +127,46 @@ def count_if(condition: ColumnElement[bool]):
     """COUNT of the rows meeting `condition`, as a SUM that one grouped statement can hold
     several of."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def within(column, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """A datetime column within [start, end)."""
+    return and_(column >= start, column < end)
+
+
+def flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 for a row meeting `condition`, else 0: a column of a UNION ALL that a SUM counts."""
+    return case((condition, 1), else_=0)
+
+
+def sum_per_child(
+    rows: Subquery, names: tuple[str, ...], node: Grid, key: ColumnElement, figures: type[F]
+) -> dict[str, F]:
+    """The `names` columns of `rows` (one row per counted thing, with its `grid_id`) summed per
+    child of `node` in one grouped statement, as `figures` built in the order of `names`."""
+    stmt = (
+        select(key, *(func.sum(rows.c[name]) for name in names))
+        .select_from(rows)
+        .join(Grid, Grid.id == rows.c.grid_id)
+        .where(in_subtree(Grid.path, node.path))
+        .group_by(key)
+    )
+    return {
+        prefix: figures(*(int(n or 0) for n in counts))
+        for prefix, *counts in db.session.execute(stmt)
+    }
+
+
+def day_and_period(
+    read_between: Callable[[Grid, ColumnElement, datetime, datetime, datetime], Any],
+) -> tuple[Reader, PeriodReader]:
+    """A part's daily and period readers from its reader of a window [start, end): a day is
+    [00:00 of D, 00:00 of D+1) read at `at`; a period its days first..last, read now."""
+
+    def read_day(node: Grid, key: ColumnElement, day: date, at: datetime):
+        return read_between(node, key, day_start(day), day_start(day + timedelta(days=1)), at)
+
+    def read_period(node: Grid, key: ColumnElement, first: date, last: date):
+        return read_between(node, key, day_start(first), day_start(last + timedelta(days=1)), now())
+
+    return read_day, read_period

@@ -12,18 +12,26 @@ the report is of: a backlog is a fact of now, not of the day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, literal, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..cases import clock
 from ..cases.states import SATISFIED
-from ..clock import day_start
-from ..extensions import db
-from ..models import Case, Grid, Mediation, in_subtree
-from ..reports.parts import DAILY_PARTS, PERIOD_PARTS, DailyPart, Figures, PeriodPart
+from ..models import Case, Grid, Mediation
+from ..reports.parts import (
+    DAILY_PARTS,
+    PERIOD_PARTS,
+    DailyPart,
+    Figures,
+    PeriodPart,
+    day_and_period,
+    flag,
+    sum_per_child,
+    within,
+)
 from .categories import KIND
 
 
@@ -44,14 +52,6 @@ class RequestFigures(Figures):
         return round(100 * self.satisfied / self.rated) if self.rated else None
 
 
-def _within(column, start: datetime, end: datetime) -> ColumnElement[bool]:
-    return and_(column >= start, column < end)
-
-
-def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
-
-
 def read_between(
     node: Grid, key: ColumnElement, start: datetime, end: datetime, at: datetime
 ) -> dict[str, RequestFigures]:
@@ -60,12 +60,12 @@ def read_between(
     zero = literal(0)
     cases = select(
         Case.grid_id.label("grid_id"),
-        _flag(_within(Case.created_at, start, end)).label("new"),
-        _flag(and_(_within(Case.accepted_at, start, end), Case.accepted_in_time)).label("in_time"),
-        _flag(_within(Case.resolved_at, start, end)).label("resolved"),
-        _flag(clock.overdue(at)).label("overdue"),
-        _flag(_within(Case.rated_at, start, end)).label("rated"),
-        _flag(and_(_within(Case.rated_at, start, end), Case.rating.in_(SATISFIED))).label(
+        flag(within(Case.created_at, start, end)).label("new"),
+        flag(and_(within(Case.accepted_at, start, end), Case.accepted_in_time)).label("in_time"),
+        flag(within(Case.resolved_at, start, end)).label("resolved"),
+        flag(clock.overdue(at)).label("overdue"),
+        flag(within(Case.rated_at, start, end)).label("rated"),
+        flag(and_(within(Case.rated_at, start, end), Case.rating.in_(SATISFIED))).label(
             "satisfied"
         ),
         zero.label("mediated"),
@@ -92,7 +92,7 @@ def read_between(
             zero,
             zero,
             literal(1),
-            _flag(Mediation.outcome == "settled"),
+            flag(Mediation.outcome == "settled"),
         )
         .select_from(Mediation)
         .join(Case, Case.id == Mediation.case_id)
@@ -100,29 +100,10 @@ def read_between(
     )
     rows = union_all(cases, mediations).subquery()
     names = ("new", "in_time", "resolved", "overdue", "rated", "satisfied", "mediated", "settled")
-    stmt = (
-        select(key, *(func.sum(rows.c[name]) for name in names))
-        .select_from(rows)
-        .join(Grid, Grid.id == rows.c.grid_id)
-        .where(in_subtree(Grid.path, node.path))
-        .group_by(key)
-    )
-    return {
-        prefix: RequestFigures(*(int(n or 0) for n in counts))
-        for prefix, *counts in db.session.execute(stmt)
-    }
+    return sum_per_child(rows, names, node, key, RequestFigures)
 
 
-def read_day(node: Grid, key: ColumnElement, day: date, at: datetime) -> dict[str, RequestFigures]:
-    return read_between(node, key, day_start(day), day_start(day + timedelta(days=1)), at)
-
-
-def read_period(
-    node: Grid, key: ColumnElement, first: date, last: date
-) -> dict[str, RequestFigures]:
-    from ..clock import now
-
-    return read_between(node, key, day_start(first), day_start(last + timedelta(days=1)), now())
+read_day, read_period = day_and_period(read_between)
 
 
 def register(app: Flask) -> None:

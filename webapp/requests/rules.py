@@ -4,45 +4,34 @@ the mediation of a dispute, and what an epidemic lead leads to. The moves of the
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image
-from sqlalchemy import select
 
 from .. import photos
 from ..cases import rules as cases
 from ..extensions import db
-from ..models import SEVERITY, Case, Grid, Household, Mediation, ServiceRequest, Worker
+from ..models import SEVERITY, Grid, Household, Mediation, ServiceRequest, Worker
 from ..rules import RuleError, office_language
 from ..statuses.rules import set_household_status
 from .categories import CATEGORIES, KIND, OUTCOMES
 
-# The same text from the same micro-grid within this window is the same request sent again
-# (a reload, a second tap after the answer was lost).
-SAME_WITHIN = timedelta(minutes=10)
 PHOTO_BOX = (1280, 1280)
 LEAD_STATUS = "light_yellow"
 
 
 def fingerprint(grid_id: int, category: str, text: str, phone: str | None) -> str:
-    content = "\x1f".join([str(grid_id), category, " ".join(text.split()), phone or ""])
-    return hashlib.sha1(content.encode()).hexdigest()
+    """The same text and phone from the same micro-grid is the same request (when sent again
+    soon)."""
+    return cases.fingerprint(grid_id, category, text, phone)
 
 
 def already_sent(key: str | None, digest: str, at: datetime) -> ServiceRequest | None:
     """The request an earlier copy of this submission made, by its key or by its content."""
-    stmt = select(ServiceRequest).join(ServiceRequest.case)
-    if key:
-        found = db.session.scalar(stmt.where(Case.client_key == key))
-        if found is not None:
-            return found
-    return db.session.scalar(
-        stmt.where(Case.fingerprint == digest, Case.created_at >= at - SAME_WITHIN)
-    )
+    return cases.earlier_copy(ServiceRequest, key, digest, at)
 
 
 def photo_path(case_id: int) -> Path:
