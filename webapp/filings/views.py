@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import idempotency, reveals, scope
 from ..checkpoints.queries import find_destinations, places_of
@@ -427,6 +428,11 @@ def _whitelist(review: bool):
     )
     stmt = queries.whitelist(filters, review)
     page = max(1, min(args.get("page", 1, type=query_int), 10_000))
+    # Each row names its enterprise and its pass's state: loaded with the page, not per row.
+    stmt = stmt.options(
+        contains_eager(FiledEmployee.filing).contains_eager(ReturnFiling.enterprise),
+        selectinload(FiledEmployee.green_pass),
+    )
     rows = list(db.session.scalars(stmt.limit(queries.PAGE + 1).offset((page - 1) * queries.PAGE)))
     more = len(rows) > queries.PAGE
     rows = rows[: queries.PAGE]
